@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { formatZodIssues } from './format-issues.js';
+
+/** A campaign file: what a brand promises, validated the same way as the app config. */
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and "-", at most 40');
+const regionCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, 'ISO 3166 code such as "CN" or "CN-SH"');
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const prizeKinds = ['cash', 'points', 'coupon', 'product'] as const;
+
+export const prizeTierSchema = z
+  .object({
+    id: slug,
+    kind: z.enum(prizeKinds),
+    value: z.number().nonnegative(),
+    /** ISO 4217 currency for cash, otherwise a unit such as "points" or "item". */
+    unit: z.string().min(1).max(16),
+    inventory: z.number().int().nonnegative(),
+    weight: z.number().nonnegative(),
+    claim: z.string().max(200).optional(),
+  })
+  .strict();
+
+export const regionSchema = z
+  .object({
+    code: regionCode,
+    /** [minLon, minLat, maxLon, maxLat]: coarse on purpose; it only has to catch diversion. */
+    bbox: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]),
+  })
+  .strict();
+
+export const campaignSchema = z
+  .object({
+    id: slug,
+    name: z.string().min(1).max(200),
+    window: z
+      .object({
+        startsAt: z.string().datetime({ offset: true }),
+        endsAt: z.string().datetime({ offset: true }),
+        /** IANA zone: "per day" limits roll over at midnight here. */
+        timeZone: z.string().refine(isTimeZone, 'unknown IANA time zone'),
+      })
+      .strict()
+      .refine((w) => Date.parse(w.startsAt) < Date.parse(w.endsAt), 'startsAt must be before endsAt'),
+    tiers: z.array(prizeTierSchema).min(1).max(16),
+    noPrizeWeight: z.number().nonnegative(),
+    limits: z
+      .object({
+        perConsumerPerDay: z.number().int().min(1),
+        perConsumerPerCampaign: z.number().int().min(1),
+      })
+      .strict(),
+    fraud: z
+      .object({
+        holdAt: z.number().int().min(1).max(100),
+        blockAt: z.number().int().min(1).max(100),
+        /** Scans per minute above which a device / IP counts as fast. */
+        deviceScansPerMinute: z.number().int().min(1).default(10),
+        ipScansPerMinute: z.number().int().min(1).default(120),
+        /** Distinct devices seen from one IP in this campaign above which the IP looks like a farm. */
+        devicesPerIp: z.number().int().min(1).default(20),
+      })
+      .strict()
+      .refine((f) => f.holdAt < f.blockAt, 'holdAt must be below blockAt'),
+    regions: z.array(regionSchema).max(256).default([]),
+    /** Region codes where scanning is allowed; empty means anywhere. */
+    allowedRegions: z.array(regionCode).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const ids = new Set<string>();
+    c.tiers.forEach((tier, i) => {
+      if (ids.has(tier.id)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'id'], message: `duplicate tier id "${tier.id}"` });
+      ids.add(tier.id);
+    });
+    const known = new Set(c.regions.map((r) => r.code));
+    c.allowedRegions.forEach((code, i) => {
+      if (!known.has(code))
+        ctx.addIssue({ code: 'custom', path: ['allowedRegions', i], message: `region "${code}" has no bbox in regions` });
+    });
+    if (c.tiers.every((t) => t.weight === 0) && c.noPrizeWeight === 0)
+      ctx.addIssue({ code: 'custom', path: ['noPrizeWeight'], message: 'all weights are zero' });
+  });
+
+export type Campaign = Readonly<z.infer<typeof campaignSchema>>;
+export type PrizeTier = Campaign['tiers'][number];
+
+export class CampaignFileError extends Error {
+  override readonly name = 'CampaignFileError';
+}
+
+export function parseCampaign(input: unknown, source = 'campaign'): Campaign {
+  const result = campaignSchema.safeParse(input);
+  if (!result.success) throw new CampaignFileError(`${source}: ${formatZodIssues(result.error)}`);
+  return Object.freeze(result.data);
+}
+
+export function loadCampaignFile(file: string): Campaign {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CampaignFileError(`${file}: ${(err as Error).message}`);
+  }
+  return parseCampaign(parsed, file);
+}

@@ -1,0 +1,49 @@
+/**
+ * The one error catalogue of scangate. Every failure that leaves a module carries a stable code,
+ * the HTTP status a client would see, and a message. Lua return codes and worker failures are
+ * mapped into it (see redis/script-codes.ts); nothing throws bare strings.
+ */
+export const errorCatalogue = {
+  GW_ERR_CONFIG: { status: 500, message: 'configuration is invalid' },
+  GW_ERR_CAMPAIGN_FILE: { status: 400, message: 'campaign file is invalid' },
+  GW_ERR_CAMPAIGN_UNKNOWN: { status: 404, message: 'no such campaign' },
+  GW_ERR_BATCH_UNKNOWN: { status: 404, message: 'no such batch' },
+  GW_ERR_SECRETS: { status: 500, message: 'signing secrets are missing or malformed' },
+  GW_ERR_CODE_INVALID: { status: 404, message: 'this code is not genuine' },
+  GW_ERR_NOT_FOUND: { status: 404, message: 'no such route' },
+  GW_ERR_URL_TOO_LONG: { status: 414, message: 'request URL is too long' },
+  GW_ERR_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
+  GW_ERR_CONTENT_TYPE: { status: 415, message: 'content type must be application/json' },
+  GW_ERR_BAD_JSON: { status: 400, message: 'request body is not valid JSON' },
+  GW_ERR_BAD_REQUEST: { status: 400, message: 'request is malformed' },
+  GW_ERR_RATE_LIMITED: { status: 429, message: 'too many invalid codes from this address; try again later' },
+  GW_ERR_REDIS_UNAVAILABLE: { status: 503, message: 'decision store is unreachable; try again shortly' },
+  GW_ERR_CAMPAIGN_RECOVERING: { status: 503, message: 'campaign state is being rebuilt; try again shortly' },
+  GW_ERR_SHUTTING_DOWN: { status: 503, message: 'server is shutting down' },
+  GW_ERR_SCRIPT: { status: 500, message: 'decision script failed' },
+  GW_ERR_DATABASE: { status: 503, message: 'database is unreachable' },
+  GW_ERR_SERVICE_START: { status: 500, message: 'a required service could not be started' },
+  GW_ERR_USAGE: { status: 400, message: 'command line usage error' },
+  GW_ERR_INTERNAL: { status: 500, message: 'internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class ScangateError extends Error {
+  override readonly name = 'ScangateError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    const entry = errorCatalogue[code];
+    super(detail ? `${entry.message}: ${detail}` : entry.message, options);
+    this.status = entry.status;
+  }
+}
+
+export function isScangateError(err: unknown, code?: ErrorCode): err is ScangateError {
+  return err instanceof ScangateError && (code === undefined || err.code === code);
+}

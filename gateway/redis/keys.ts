@@ -1,0 +1,61 @@
+/**
+ * Every Redis key scangate uses is built here and nowhere else. All keys of a campaign carry
+ * the hash tag {c:<campaignId>}, so one script's keys share a slot and run unchanged on Redis
+ * Cluster. Keys reach Lua only through KEYS.
+ */
+export interface CampaignKeys {
+  /** string: state epoch; missing means Redis lost the campaign and it must be rebuilt */
+  readonly epoch: string;
+  /** hash batchId -> "1" active | "0" inactive */
+  readonly batches: string;
+  /** hash code -> msgpack record of the scan that redeemed it */
+  readonly codes: string;
+  /** hash code -> scans of an already-redeemed code by other devices (the cloning signal) */
+  readonly clones: string;
+  /** hash tierId -> prizes issued, reserved ones included */
+  readonly issued: string;
+  /** hash tierId -> prizes reserved by held scans awaiting review */
+  readonly held: string;
+  /** hash consumerId -> redemptions in the whole campaign */
+  readonly consumerTotal: string;
+  /** stream of every decision (the outbox ingested into Postgres) */
+  readonly events: string;
+  /** hash outcome -> count, live counters for dashboards */
+  readonly outcomes: string;
+  /** hash consumerId -> redemptions on one campaign-local day (yyyymmdd) */
+  consumerDay(day: string): string;
+  /** hash "d:<device>" | "i:<ip>" -> scans in one minute bucket */
+  velocity(minuteBucket: number): string;
+  /** hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, per hour bucket */
+  ipDevices(hourBucket: number): string;
+}
+
+export function campaignHashTag(campaignId: string): string {
+  return `{c:${campaignId}}`;
+}
+
+export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
+  const base = `${prefix}${campaignHashTag(campaignId)}:`;
+  return {
+    epoch: `${base}epoch`,
+    batches: `${base}batches`,
+    codes: `${base}codes`,
+    clones: `${base}clones`,
+    issued: `${base}issued`,
+    held: `${base}held`,
+    consumerTotal: `${base}consumer-total`,
+    events: `${base}events`,
+    outcomes: `${base}outcomes`,
+    consumerDay: (day) => `${base}consumer-day:${day}`,
+    velocity: (minuteBucket) => `${base}vel:${minuteBucket}`,
+    ipDevices: (hourBucket) => `${base}ipdev:${hourBucket}`,
+  };
+}
+
+/** Match pattern for every key of one campaign (admin tools and test clean-up). */
+export function campaignKeyPattern(prefix: string, campaignId: string): string {
+  return `${prefix}${campaignHashTag(campaignId)}:*`;
+}
+
+/** Stream consumer group that the ingest uses on every campaign's events stream. */
+export const ingestGroup = 'ingest';
