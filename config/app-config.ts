@@ -37,6 +37,8 @@ export const appConfigSchema = z
         /** Forged-code answers per IP per window before the IP gets 429. */
         forgedPerIpLimit: z.number().int().min(1).default(30),
         forgedWindowSeconds: z.number().int().min(1).default(60),
+        /** Take the client address from X-Forwarded-For (its last hop); only behind a proxy that sets it. */
+        trustProxy: z.boolean().default(false),
         /** Seconds a client is told to wait when Redis is unreachable or state is rebuilding. */
         retryAfterSeconds: z.number().int().min(1).default(5),
         shutdownGraceMs: z.number().int().min(0).default(8000),
@@ -59,6 +61,8 @@ export const appConfigSchema = z
         claimIdleMs: z.number().int().min(100).default(30_000),
         maxDeliveries: z.number().int().min(1).default(5),
         backlogDegradedAt: z.number().int().min(1).default(1_000_000),
+        /** Batches written to Postgres at once (each on its own connection) while the next is read. */
+        writers: z.number().int().min(1).max(16).default(2),
       })
       .strict()
       .default({}),
@@ -122,7 +126,10 @@ export function loadAppConfig(env: Env = process.env, overrides: Record<string, 
     logLevel: envString(env, 'LOG_LEVEL'),
   };
   for (const key of Object.keys(fromEnv)) if (fromEnv[key] === undefined) delete fromEnv[key];
-  const result = appConfigSchema.safeParse({ ...fromFile, ...fromEnv, ...overrides });
+  const merged: Record<string, unknown> = { ...fromFile, ...fromEnv, ...overrides };
+  // Unless a public URL is given, printed scan URLs point at this machine on the gateway's PORT.
+  if (merged.publicUrl === undefined && typeof merged.port === 'number' && merged.port > 0) merged.publicUrl = `http://localhost:${merged.port}`;
+  const result = appConfigSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(`invalid config: ${formatZodIssues(result.error)}`);
   const config = { ...result.data, dataDir: path.resolve(result.data.dataDir), publicUrl: result.data.publicUrl.replace(/\/+$/, '') };
   return deepFreeze(config);

@@ -22,9 +22,11 @@ export interface CampaignKeys {
   readonly events: string;
   /** hash outcome -> count, live counters for dashboards */
   readonly outcomes: string;
+  /** string: token of the process rebuilding the campaign's state from Postgres (SET NX PX) */
+  readonly rebuildLock: string;
   /** hash consumerId -> redemptions on one campaign-local day (yyyymmdd) */
   consumerDay(day: string): string;
-  /** hash "d:<device>" | "i:<ip>" -> scans in one minute bucket */
+  /** hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans (c: redemption attempts) in one minute bucket */
   velocity(minuteBucket: number): string;
   /** hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, per hour bucket */
   ipDevices(hourBucket: number): string;
@@ -46,6 +48,7 @@ export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
     consumerTotal: `${base}consumer-total`,
     events: `${base}events`,
     outcomes: `${base}outcomes`,
+    rebuildLock: `${base}rebuild-lock`,
     consumerDay: (day) => `${base}consumer-day:${day}`,
     velocity: (minuteBucket) => `${base}vel:${minuteBucket}`,
     ipDevices: (hourBucket) => `${base}ipdev:${hourBucket}`,

@@ -1,3 +1,4 @@
+import type { UaClass } from '../../workers/user-agent.js';
 import type { Outcome } from './outcomes.js';
 
 /** Everything the decision needs about one scan, copied out of the request before any await. */
@@ -28,6 +29,8 @@ export interface ScanAssessment {
   readonly tierIndex: number;
   /** region code derived from lat/lon, if known */
   readonly region: string | null;
+  /** coarse user-agent class carried by the decision events (`ua`) */
+  readonly uaClass: UaClass;
 }
 
 /** What the decision script decided for one scan. */

@@ -1,0 +1,69 @@
+import type pg from 'pg';
+import { consumesCode, Outcome, outcomeNames } from '../scan/outcomes.js';
+
+/** What Postgres holds for one campaign, read in one snapshot. */
+export interface PostgresFacts {
+  /** scan events by outcome name (replays included: each is a decision) */
+  readonly outcomes: Readonly<Record<string, number>>;
+  /** prizes issued per tier (won and held redemptions, as Redis counts them) */
+  readonly issued: Readonly<Record<string, number>>;
+  readonly held: Readonly<Record<string, number>>;
+  /** codes with more than one redemption row (must be 0) */
+  readonly codesRedeemedTwice: number;
+  /** non-replay won / no_prize / held events, the distinct codes among them, redemption rows */
+  readonly consumingEvents: number;
+  readonly consumedCodes: number;
+  readonly redemptions: number;
+  readonly deadLetters: number;
+}
+
+const consuming = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));
+
+const maxBigint = '9223372036854775807';
+
+/** Stream ids compare as (ms, seq) numbers, not as text. */
+const upToEntry = `(split_part(event_id, '-', 1)::bigint, split_part(event_id, '-', 2)::bigint) <= ($2::bigint, $3::bigint)`;
+
+function byKey(rows: { key: string | null; n: string }[], name: (key: string) => string = (k) => k): Record<string, number> {
+  return Object.fromEntries(rows.filter((r) => r.key !== null).map((r) => [name(r.key as string), Number(r.n)]));
+}
+
+/**
+ * Read-only and MVCC-consistent (REPEATABLE READ): events and redemptions are committed in the
+ * same transaction by the ingest, so the snapshot never sees one without the other. `upTo`
+ * limits the counts to decisions up to a stream id, to compare with a Redis snapshot (null: all).
+ */
+export async function readPostgresFacts(pool: pg.Pool, campaignId: string, upTo: string | null): Promise<PostgresFacts> {
+  const [ms, seq] = (upTo ?? `${maxBigint}-${maxBigint}`).split('-');
+  const params = [campaignId, ms, seq];
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const count = async (sql: string, extra: unknown[] = []): Promise<number> => Number((await client.query<{ n: string }>(sql, [...params, ...extra])).rows[0]?.n);
+    const grouped = async (sql: string): Promise<{ key: string | null; n: string }[]> => (await client.query<{ key: string | null; n: string }>(sql, params)).rows;
+
+    const outcomes = byKey(
+      await grouped(`SELECT outcome::text AS key, count(*) AS n FROM scan_events WHERE campaign_id = $1 AND ${upToEntry} GROUP BY outcome`),
+      (key) => outcomeNames[Number(key) as Outcome] ?? key,
+    );
+    const issued = byKey(
+      await grouped(`SELECT tier_id AS key, count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} AND outcome IN (${Outcome.Won}, ${Outcome.Held}) GROUP BY tier_id`),
+    );
+    const held = byKey(await grouped(`SELECT tier_id AS key, count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} AND outcome = ${Outcome.Held} GROUP BY tier_id`));
+    const codesRedeemedTwice = await count(
+      `SELECT count(*) AS n FROM (SELECT code FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} GROUP BY code HAVING count(*) > 1) twice`,
+    );
+    const consumingSql = `FROM scan_events WHERE campaign_id = $1 AND ${upToEntry} AND NOT replay AND outcome = ANY($4::smallint[])`;
+    const consumingEvents = await count(`SELECT count(*) AS n ${consumingSql}`, [consuming]);
+    const consumedCodes = await count(`SELECT count(DISTINCT code) AS n ${consumingSql}`, [consuming]);
+    const redemptions = await count(`SELECT count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry}`);
+    const deadLetters = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM ingest_dead_letters WHERE campaign_id = $1', [campaignId])).rows[0]?.n);
+    await client.query('COMMIT');
+    return { outcomes, issued, held, codesRedeemedTwice, consumingEvents, consumedCodes, redemptions, deadLetters };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findFreePort } from '../../services/free-port.js';
+import { compiledPath } from '../../testing/compiled.js';
+import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../../testing/gateway-harness.js';
+import { scanJson } from '../../testing/scan-client.js';
+import { testRedisUrl } from '../../testing/test-redis.js';
+
+let harness: GatewayHarness;
+let batch: TestBatch;
+
+beforeAll(async () => {
+  harness = await createGatewayHarness();
+  batch = await harness.addBatch(testCampaign('serve'), { count: 50 });
+});
+
+afterAll(() => harness?.close());
+
+interface LogLine {
+  pid: number;
+  msg: string;
+  port?: number;
+}
+
+/** `scangate serve` as production runs it: the compiled CLI in its own process, logging JSON lines. */
+async function startServe(args: string[]): Promise<{ child: ChildProcess; port: number; opsPort: number; lines: LogLine[]; exited: Promise<number | null>; ready: Promise<void> }> {
+  const [port, opsPort] = [await findFreePort(), await findFreePort()];
+  const configFile = path.join(harness.config.dataDir, `serve-${port}.json`);
+  await writeFile(configFile, JSON.stringify({ port, adminPort: opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
+  const child = spawn(process.execPath, [compiledPath('gateway/cli/main.js'), 'serve', ...args], {
+    env: { PATH: process.env.PATH, SCANGATE_CONFIG: configFile, SCANGATE_DATA_DIR: harness.config.dataDir, DATABASE_URL: harness.config.databaseUrl, REDIS_URL: testRedisUrl() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: LogLine[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ready = new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const complete = buffered.split('\n');
+      buffered = complete.pop() ?? '';
+      for (const line of complete) {
+        const entry = JSON.parse(line) as LogLine;
+        lines.push(entry);
+        // the single process's line, or the primary's once every forked process listens
+        if (/^(?:\d+ gateway processes|gateway) listening on port/.test(entry.msg)) resolve();
+      }
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code} before listening`)));
+  });
+  return { child, port, opsPort, lines, exited, ready };
+}
+
+describe('scangate serve', () => {
+  it('runs N processes on one port, sums their metrics, and exits 0 on SIGTERM', async () => {
+    const serve = await startServe(['--processes', '2']);
+    await serve.ready;
+    const workers = serve.lines.filter((line) => line.msg === `gateway process listening on port ${serve.port}`);
+    expect(new Set(workers.map((line) => line.pid)).size).toBe(2);
+
+    const base = `http://127.0.0.1:${serve.port}`;
+    const replies = await Promise.all(Array.from({ length: 20 }, () => scanJson(base, batch.fresh())));
+    expect(replies.map((reply) => reply.body.outcome)).toEqual(Array(20).fill('won'));
+    const metrics = await (await fetch(`http://127.0.0.1:${serve.opsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^scangate_scans_total\{outcome="won"\} 20$/m);
+
+    serve.child.kill('SIGTERM');
+    expect(await serve.exited).toBe(0);
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+
+  it('runs one process by default and stops on SIGINT with exit code 0', async () => {
+    const serve = await startServe([]);
+    await serve.ready;
+    expect((await scanJson(`http://127.0.0.1:${serve.port}`, batch.fresh())).body.outcome).toBe('won');
+    serve.child.kill('SIGINT');
+    expect(await serve.exited).toBe(0);
+  });
+});

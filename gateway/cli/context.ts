@@ -1,0 +1,80 @@
+import os from 'node:os';
+import type { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
+import { createPool } from '../db/pool.js';
+import { loadSecrets, type Secrets } from '../secrets.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * What a command may use. Everything is created on first use (a command that needs no Redis never
+ * connects to it) and closed once by the CLI after the command ends.
+ */
+export interface CliContext {
+  readonly env: Env;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  /** who audit rows name for changes made from this command line */
+  readonly actor: string;
+  config(): AppConfig;
+  secrets(): Secrets;
+  pool(): pg.Pool;
+  redis(): Redis;
+  /** a line on stdout (results) */
+  print(line: string): void;
+  /** a line on stderr (progress, summaries, warnings) */
+  note(line: string): void;
+  close(): Promise<void>;
+}
+
+export function databaseUrl(config: Pick<AppConfig, 'databaseUrl'>): string {
+  return config.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/scangate';
+}
+
+export function redisUrl(config: Pick<AppConfig, 'redisUrl'>): string {
+  return config.redisUrl ?? 'redis://127.0.0.1:6379';
+}
+
+function osUser(env: Env): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER ?? 'unknown';
+  }
+}
+
+function lazy<T>(create: () => T): { get: () => T; created: () => T | undefined } {
+  let value: T | undefined;
+  return { get: () => (value ??= create()), created: () => value };
+}
+
+export function createCliContext(options: { env?: Env; stdout?: Writable; stderr?: Writable } = {}): CliContext {
+  const env = options.env ?? process.env;
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const config = lazy(() => loadAppConfig(env));
+  const secrets = lazy(() => loadSecrets(config.get(), env));
+  const pool = lazy(() => createPool(databaseUrl(config.get())));
+  // One retry, then a command fails fast when Redis is down instead of queueing forever.
+  const redis = lazy(() => new Redis(redisUrl(config.get()), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 }));
+  return {
+    env,
+    stdout,
+    stderr,
+    actor: `cli:${osUser(env)}`,
+    config: config.get,
+    secrets: secrets.get,
+    pool: pool.get,
+    redis: redis.get,
+    print: (line) => void stdout.write(`${line}\n`),
+    note: (line) => void stderr.write(`${line}\n`),
+    async close() {
+      const client = redis.created();
+      if (client?.status === 'ready') await client.quit().catch(() => client.disconnect());
+      else client?.disconnect();
+      await pool.created()?.end();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The consumer's device, as the signed `sgd` cookie says or as a fresh identity. */
+export interface DeviceIdentity {
+  readonly deviceId: string;
+  readonly newDevice: boolean;
+  /** Set-Cookie value to send, for a new device */
+  readonly setCookie: string | null;
+}
+
+export interface DeviceCookies {
+  identify(cookieHeader: string): DeviceIdentity;
+}
+
+const COOKIE_NAME = 'sgd';
+const MAC_BYTES = 16;
+/** About two years: a device should stay the same consumer for the life of a promotion or two. */
+const MAX_AGE_SECONDS = 2 * 365 * 24 * 3600;
+const deviceIdPattern = /^[A-Za-z0-9_-]{22}$/;
+
+function cookieValue(cookieHeader: string): string | undefined {
+  for (const pair of cookieHeader.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === COOKIE_NAME) return pair.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/**
+ * Device cookies per gateway/ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
+ * the mac the first 16 bytes of HMAC-SHA-256(cookieKey, id), both base64url. A missing, malformed
+ * or tampered cookie is never an error: the phone simply becomes a new device.
+ */
+export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceCookies {
+  const macOf = (deviceId: string) => createHmac('sha256', cookieKey).update(deviceId).digest().subarray(0, MAC_BYTES);
+  const attributes = `; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+
+  function verified(value: string | undefined): string | undefined {
+    if (value === undefined) return undefined;
+    const dot = value.indexOf('.');
+    const deviceId = value.slice(0, dot);
+    if (dot === -1 || !deviceIdPattern.test(deviceId)) return undefined;
+    const mac = Buffer.from(value.slice(dot + 1), 'base64url');
+    return mac.length === MAC_BYTES && timingSafeEqual(mac, macOf(deviceId)) ? deviceId : undefined;
+  }
+
+  return {
+    identify(cookieHeader) {
+      const known = cookieHeader === '' ? undefined : verified(cookieValue(cookieHeader));
+      if (known !== undefined) return { deviceId: known, newDevice: false, setCookie: null };
+      const deviceId = randomBytes(16).toString('base64url');
+      return { deviceId, newDevice: true, setCookie: `${COOKIE_NAME}=${deviceId}.${macOf(deviceId).toString('base64url')}${attributes}` };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { TemplatedApp } from 'uWebSockets.js';
+import { jsonReply, sendReply } from './http-reply.js';
+import { readRequest } from './request-context.js';
+import { respondLater, type RouteDeps } from './route-context.js';
+
+/** Each check of /readyz, true when it passes. */
+export type ReadinessChecks = Readonly<Record<'redis' | 'scripts' | 'campaigns', boolean>>;
+
+export interface HealthRouteDeps extends RouteDeps {
+  readonly readiness: () => Promise<ReadinessChecks>;
+}
+
+/**
+ * `/healthz`: the process answers. `/readyz`: it can decide scans (Redis answers, the decision
+ * scripts are loaded, campaigns are loaded), else 503 with the failing checks, so a load
+ * balancer sends phones elsewhere.
+ */
+export function registerHealthRoutes(app: TemplatedApp, deps: HealthRouteDeps): void {
+  app.get('/healthz', (res, req) => {
+    sendReply(res, readRequest(res, req, false), jsonReply(200, { status: 'ok' }));
+  });
+  app.get('/readyz', (res, req) => {
+    const ctx = readRequest(res, req, false);
+    respondLater(deps, res, ctx, { kind: 'json' }, async () => {
+      const checks = await deps.readiness();
+      const ready = !deps.stopping() && Object.values(checks).every(Boolean);
+      return ready
+        ? jsonReply(200, { ready, checks })
+        : jsonReply(503, { ready, checks, stopping: deps.stopping() }, [['retry-after', String(deps.config.gateway.retryAfterSeconds)]]);
+    });
+  });
+}

@@ -1,0 +1,157 @@
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { AppConfig } from '../../config/app-config.js';
+import { databaseUrl, redisUrl } from '../cli/context.js';
+import { createCodeVerifier } from '../codes/code-verifier.js';
+import { createPool } from '../db/pool.js';
+import { startIngest, type RunningIngest } from '../ingest/start-ingest.js';
+import { createGatewayMetrics } from '../metrics.js';
+import { createAssessor } from '../scan/assessor.js';
+import { createDecisionBatcher } from '../scan/decision-batcher.js';
+import { loadSecrets, type Secrets } from '../secrets.js';
+import { prepareCampaignState } from '../state/campaign-state.js';
+import { createAssessQueue } from './assess-queue.js';
+import { createCampaignCatalog } from './campaign-catalog.js';
+import { createDeviceCookies } from './device-cookie.js';
+import { createForgedLimiter } from './forged-limiter.js';
+import { createGatewayApp } from './gateway-app.js';
+import { createInFlight } from './in-flight.js';
+import { listen, type Listening } from './listen.js';
+import { startOpsServer, type OpsServer } from './ops-server.js';
+import { createScanService } from './scan-service.js';
+
+export interface GatewayDeps {
+  readonly logger?: Logger;
+  readonly secrets?: Secrets;
+  /** serve /metrics on config.adminPort (default true; forked processes leave it to the primary) */
+  readonly opsServer?: boolean;
+}
+
+export interface RunningGateway {
+  /** the public port actually bound */
+  readonly port: number;
+  /** the ops (metrics) port, when this process serves one */
+  readonly opsPort: number | undefined;
+  readonly registry: Registry;
+  /** Graceful stop: refuse new scans, answer those in flight (up to shutdownGraceMs), then close everything. */
+  stop(): Promise<void>;
+}
+
+/** How often campaigns are re-read from Postgres, so a campaign applied while the gateway runs is served. */
+const CAMPAIGN_REFRESH_MS = 5000;
+const READINESS_PING_TIMEOUT_MS = 1000;
+/** How long start waits for Redis before going on without it (campaigns are prepared at the next refresh). */
+const REDIS_START_WAIT_MS = 3000;
+
+/** Resolves with `fallback` after `ms` unless `promise` settles first. */
+function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return Promise.race([promise, new Promise<T>((resolve) => setTimeout(resolve, ms, fallback).unref())]);
+}
+
+function redisReady(redis: Redis): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => redis.once('ready', () => resolve(true)));
+}
+
+/**
+ * Starts one gateway process: connections to Redis and Postgres, the campaign catalog (loaded
+ * before the port opens, every campaign's Redis state prepared), the CPU stage, the decision
+ * batcher, the public uWS app, the ops server and, when enabled, the ingest. Redis being down at
+ * start is not fatal (scans get 503 until it answers); Postgres being down is.
+ */
+export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const secrets = deps.secrets ?? loadSecrets(config);
+  const metrics = createGatewayMetrics();
+  const pool = createPool(databaseUrl(config), { applicationName: 'scangate-gateway' });
+  // No offline queue: while Redis is unreachable a scan fails at once (503) instead of waiting.
+  const redis = new Redis(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+
+  const batcher = createDecisionBatcher({
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    batchMax: config.gateway.batchMax,
+    hooks: {
+      batch: (size) => metrics.decisionBatchSize.observe(size),
+      depth: (delta) => metrics.decisionQueueDepth.inc(delta),
+      scriptSeconds: (seconds) => metrics.scriptSeconds.observe(seconds),
+    },
+  });
+  const catalog = createCampaignCatalog(pool, {
+    refreshMs: CAMPAIGN_REFRESH_MS,
+    onCampaign: (campaign) => prepareCampaignState({ redis, pool, keyPrefix: config.redis.keyPrefix }, campaign),
+    onRefreshError: (err) => logger.warn({ err }, 'campaign refresh failed'),
+  });
+  const assessor = createAssessor(config, (campaignId) => secrets.drawKey(campaignId));
+  let ops: OpsServer | undefined;
+  let ingest: RunningIngest | undefined;
+  /** Everything but the public app, in the order a stop needs (also undoes a failed start). */
+  async function release(): Promise<void> {
+    catalog.close();
+    await ingest?.stop();
+    await Promise.all([batcher.close(), assessor.close(), ops?.close()]);
+    await redis.quit().catch(() => redis.disconnect());
+    await pool.end();
+  }
+
+  const service = createScanService({
+    verifier: createCodeVerifier(secrets),
+    limiter: createForgedLimiter(config.gateway.forgedPerIpLimit, config.gateway.forgedWindowSeconds),
+    devices: createDeviceCookies(secrets.cookieKey, config.publicUrl.startsWith('https:')),
+    catalog,
+    assessQueue: createAssessQueue(assessor, config.gateway.batchMax, {
+      batch: (size) => metrics.assessBatchSize.observe(size),
+      depth: (delta) => metrics.assessQueueDepth.inc(delta),
+    }),
+    decide: (request, assessment, campaign) => batcher.submit(request, assessment, campaign),
+    onForged: () => metrics.forgedCodes.inc(),
+  });
+
+  let stopping = false;
+  const inFlight = createInFlight((count) => metrics.requestsInFlight.set(count));
+  const app = createGatewayApp({
+    config,
+    metrics,
+    logger,
+    inFlight,
+    stopping: () => stopping,
+    service,
+    async readiness() {
+      const redisAnswers = await within(
+        redis.ping().then(() => true, () => false),
+        READINESS_PING_TIMEOUT_MS,
+        false,
+      );
+      return { redis: redisAnswers, scripts: redisAnswers && batcher.scriptsLoaded(), campaigns: catalog.loaded() };
+    },
+  });
+  let listening: Listening;
+  try {
+    if (!(await within(redisReady(redis), REDIS_START_WAIT_MS, false))) logger.warn('Redis is not reachable yet: scans are refused until it is');
+    await catalog.start();
+    if (deps.opsServer !== false)
+      ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });
+    listening = await listen(app, config.host, config.port);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  if (config.ingest.enabled) ingest = startIngest(config, { redis, pool, logger, registry: metrics.registry });
+
+  return {
+    port: listening.port,
+    opsPort: ops?.port,
+    registry: metrics.registry,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      listening.close();
+      if (!(await inFlight.drained(config.gateway.shutdownGraceMs))) logger.warn({ inFlight: inFlight.count() }, 'stopping with scans still in flight');
+      // uWS's close() (not in its typings) ends every connection, idle keep-alives included.
+      (app as unknown as { close(): void }).close();
+      await release();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { Packr } from 'msgpackr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isScangateError } from '../errors.js';
+import { Outcome } from '../scan/outcomes.js';
+import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { decodeScanEvent } from './event-decoder.js';
+import { appendScanEvents, scanEventMap, type EventMap } from './scan-event-fixtures.js';
+
+const packr = new Packr({ useRecords: false });
+
+function decodePacked(map: EventMap) {
+  return decodeScanEvent('spring', '1700000000000-0', packr.pack(map));
+}
+
+function expectMalformed(map: EventMap | Buffer): void {
+  try {
+    decodeScanEvent('spring', '1-0', Buffer.isBuffer(map) ? map : packr.pack(map));
+  } catch (err) {
+    expect(isScangateError(err, 'GW_ERR_EVENT_MALFORMED')).toBe(true);
+    return;
+  }
+  throw new Error('expected GW_ERR_EVENT_MALFORMED');
+}
+
+describe('decodeScanEvent', () => {
+  let t: TestRedis;
+  beforeAll(async () => {
+    t = await createTestRedis();
+  });
+  afterAll(() => t.cleanup());
+
+  it('decodes the bytes Lua cmsgpack writes (64-bit ints, float32 coordinates, missing nils)', async () => {
+    const key = `${t.prefix}events`;
+    const at = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+    await appendScanEvents(t.redis, key, [
+      scanEventMap(2 ** 35 - 1, { at, t: '', o: Outcome.NoPrize, lat: undefined, lon: undefined, rg: '' }),
+    ]);
+    const [id, fields] = (await t.redis.xrangeBuffer(key, '-', '+'))[0] as [Buffer, Buffer[]];
+    const row = decodeScanEvent('spring', id.toString(), fields[1] as Buffer);
+    expect(row).toMatchObject({
+      campaignId: 'spring',
+      eventId: id.toString(),
+      scannedAt: at,
+      serial: 2 ** 35 - 1,
+      outcome: Outcome.NoPrize,
+      tierId: null,
+      region: null,
+      lat: null,
+      lon: null,
+      replay: false,
+      newDevice: true,
+      uaClass: 'mobile',
+    });
+  });
+
+  it('keeps coordinates and optional strings when present', () => {
+    const row = decodePacked(scanEventMap(5, { rp: 1, first: '1699999999999-3', lat: -33.5, lon: 151.25 }));
+    expect(row).toMatchObject({ replay: true, firstScanId: '1699999999999-3', lat: -33.5, lon: 151.25, tierId: 'gold', region: 'CN-SH' });
+  });
+
+  it.each([
+    ['not msgpack', Buffer.from([0xc1])],
+    ['an array', packr.pack([1, 2])],
+    ['a wrong version', scanEventMap(1, { v: 2 })],
+    ['an unknown field', scanEventMap(1, { extra: 1 })],
+    ['a missing field', scanEventMap(1, { code: undefined })],
+    ['a lower-case code', scanEventMap(1, { code: 'a'.repeat(30) })],
+    ['a bad ip', scanEventMap(1, { ip: '300.1.1.1' })],
+    ['an outcome out of range', scanEventMap(1, { o: Outcome.Invalid })],
+    ['a fractional score', scanEventMap(1, { sc: 1.5 })],
+    ['a timestamp in 1970', scanEventMap(1, { at: 5 })],
+    ['a string timestamp', scanEventMap(1, { at: '1700000000000' })],
+    ['a latitude out of range', scanEventMap(1, { lat: 91 })],
+    ['an unknown ua class', scanEventMap(1, { ua: 'fridge' })],
+    ['a tier id with a tab', scanEventMap(1, { t: 'gold\tx' })],
+    ['a bad first-scan id', scanEventMap(1, { first: 'abc' })],
+    ['replay = 2', scanEventMap(1, { rp: 2 })],
+  ])('rejects %s as malformed', (_name, input) => {
+    expectMalformed(input as EventMap | Buffer);
+  });
+});

@@ -1,0 +1,94 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
+import { runMigrations } from '../db/migrate.js';
+import { ensureScanEventPartitions } from '../db/partitions.js';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createTestRedis, testRedisUrl, type TestRedis } from '../testing/test-redis.js';
+import { IngestConsumer } from './ingest-consumer.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { sampleIngestLag } from './ingest-lag.js';
+import { ScanEventWriter } from './scan-event-writer.js';
+import type { IngestSink } from './batch-processor.js';
+import { discoverEventStreams, eventStream } from './stream-discovery.js';
+import type { EventStream } from './stream-entry.js';
+
+/** Shared set-up of the ingest tests: a database of their own, a key prefix, ingest consumers. */
+export interface IngestHarness {
+  readonly t: TestRedis;
+  readonly db: TestDatabase;
+  readonly pool: pg.Pool;
+  readonly config: AppConfig;
+  /** the schema ingest needs, on another database (a private Postgres) */
+  migrate(pool: pg.Pool): Promise<void>;
+  stream(campaignId: string): EventStream;
+  consumer(options?: { sink?: IngestSink; pool?: pg.Pool; registry?: Registry; ingest?: Partial<AppConfig['ingest']> }): IngestConsumer;
+  waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
+  waitUntilDrained(): Promise<void>;
+  count(sql: string, params?: unknown[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  await runMigrations(pool);
+}
+
+export async function createIngestHarness(ingest: Partial<AppConfig['ingest']> = {}): Promise<IngestHarness> {
+  const t = await createTestRedis();
+  const db = await createTestDatabase();
+  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  await migrate(pool);
+  const config = loadAppConfig(process.env, {
+    redis: { keyPrefix: t.prefix },
+    ingest: { batchMax: 100, batchWaitMs: 10, claimIdleMs: 300, maxDeliveries: 3, ...ingest },
+  });
+  const logger = pino({ level: 'silent' });
+  const connections: Redis[] = [];
+  const consumers: IngestConsumer[] = [];
+  const harness: IngestHarness = {
+    t,
+    db,
+    pool,
+    config,
+    migrate,
+    stream: (campaignId) => eventStream(t.prefix, campaignId),
+    consumer(options = {}) {
+      const redis = new Redis(testRedisUrl());
+      const blockingRedis = new Redis(testRedisUrl());
+      connections.push(redis, blockingRedis);
+      const consumer = new IngestConsumer({
+        config: { ...config.ingest, ...options.ingest },
+        redis,
+        blockingRedis,
+        sink: options.sink ?? new ScanEventWriter(options.pool ?? pool, ensureScanEventPartitions),
+        metrics: createIngestMetrics(options.registry ?? new Registry()),
+        logger,
+        listStreams: () => discoverEventStreams(redis, t.prefix),
+      });
+      consumers.push(consumer);
+      return consumer;
+    },
+    async waitUntil(what, condition, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await condition())) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    waitUntilDrained: () => harness.waitUntil('the streams are drained', async () => (await sampleIngestLag(t.redis, t.prefix)).entries === 0),
+    async count(sql, params = []) {
+      const { rows } = await pool.query<{ n: string }>(sql, params);
+      return Number(rows[0]?.n);
+    },
+    async close() {
+      await Promise.all(consumers.map((c) => c.stop()));
+      for (const connection of connections) connection.disconnect();
+      await pool.end();
+      await db.drop();
+      await t.cleanup();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,152 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyLine } from './copy-text.js';
+import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
+import type { IngestSink } from './batch-processor.js';
+import { consumesCode, Outcome } from '../scan/outcomes.js';
+import type { ScanEventRow } from './scan-event.js';
+
+/**
+ * Writes one batch in one transaction: COPY into a session temp table, then
+ * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions. Event ids come from
+ * the stream, so a batch written twice (acknowledgement lost, entry reclaimed) inserts nothing new.
+ */
+
+// Session-scoped and emptied by every COMMIT/ROLLBACK, so a pooled connection reuses it as is.
+const createStaging = `
+  CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
+    campaign_id text NOT NULL, event_id text NOT NULL, scanned_at_ms bigint NOT NULL, code text NOT NULL,
+    batch_id integer NOT NULL, serial bigint NOT NULL, device_id text NOT NULL, ip inet NOT NULL,
+    outcome smallint NOT NULL, tier_id text, replay boolean NOT NULL, score smallint NOT NULL,
+    reason_mask integer NOT NULL, first_scan_id text, ua_class text NOT NULL, region text,
+    lat double precision, lon double precision, new_device boolean NOT NULL
+  ) ON COMMIT DELETE ROWS`;
+
+const copyStaging = `COPY ingest_staging (campaign_id, event_id, scanned_at_ms, code, batch_id, serial, device_id, ip, outcome,
+  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device) FROM STDIN`;
+
+const scannedAt = `timestamptz 'epoch' + scanned_at_ms * interval '1 millisecond'`;
+
+const insertScanEvents = `
+  INSERT INTO scan_events (campaign_id, event_id, scanned_at, code, batch_id, serial, device_id, ip, outcome,
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device)
+  SELECT campaign_id, event_id, ${scannedAt}, code, batch_id, serial, device_id, ip, outcome,
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device
+  FROM ingest_staging`;
+
+/** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */
+const insertRedemptions = `
+  INSERT INTO redemptions (campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, redeemed_at)
+  SELECT campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, ${scannedAt}
+  FROM ingest_staging
+  WHERE NOT replay AND outcome = ANY($1::smallint[])`;
+
+const consumingOutcomes = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));
+const dayMs = 86_400_000;
+const uniqueViolation = '23505';
+
+function copyRow(row: ScanEventRow): string {
+  return copyLine([
+    row.campaignId,
+    row.eventId,
+    row.scannedAt,
+    row.code,
+    row.batchId,
+    row.serial,
+    row.deviceId,
+    row.ip,
+    row.outcome,
+    row.tierId,
+    row.replay,
+    row.score,
+    row.reasonMask,
+    row.firstScanId,
+    row.uaClass,
+    row.region,
+    row.lat,
+    row.lon,
+    row.newDevice,
+  ]);
+}
+
+function* copyChunks(rows: readonly ScanEventRow[]): Generator<string> {
+  const rowsPerChunk = 1000;
+  for (let start = 0; start < rows.length; start += rowsPerChunk) {
+    let chunk = '';
+    for (let i = start; i < Math.min(rows.length, start + rowsPerChunk); i++) chunk += copyRow(rows[i] as ScanEventRow);
+    yield chunk;
+  }
+}
+
+/** Creates the day partitions of scan_events covering [from, to] (gateway/db/partitions.ts). */
+export type EnsurePartitions = (pool: pg.Pool, from: Date, to: Date) => Promise<unknown>;
+
+export class ScanEventWriter implements IngestSink {
+  /** UTC days whose partition is known to exist; forgotten after any failure. */
+  private readonly ensuredDays = new Set<number>();
+  private readonly stagingReady = new WeakSet<pg.PoolClient>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ensurePartitions: EnsurePartitions,
+  ) {}
+
+  async writeEvents(rows: readonly ScanEventRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ensureDays(rows);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      if (!this.stagingReady.has(client)) {
+        await client.query(createStaging);
+        this.stagingReady.add(client);
+      }
+      await client.query('BEGIN');
+      await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(copyStaging)));
+      await this.insertFromStaging(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      // The connection may be mid-COPY or mid-transaction: drop it rather than reuse it.
+      broken = err as Error;
+      this.ensuredDays.clear();
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Almost every batch is new, and a plain INSERT costs Postgres about half of an
+   * ON CONFLICT one; a batch that was written before (redelivered) fails the plain INSERT on its
+   * first duplicate and is then inserted again skipping the rows that exist.
+   */
+  private async insertFromStaging(client: pg.PoolClient): Promise<void> {
+    await client.query('SAVEPOINT fresh_rows');
+    try {
+      await client.query(insertScanEvents);
+      await client.query(insertRedemptions, [consumingOutcomes]);
+    } catch (err) {
+      if (!(err instanceof Error && 'code' in err && err.code === uniqueViolation)) throw err;
+      await client.query('ROLLBACK TO SAVEPOINT fresh_rows');
+      await client.query(`${insertScanEvents} ON CONFLICT DO NOTHING`);
+      await client.query(`${insertRedemptions} ON CONFLICT DO NOTHING`, [consumingOutcomes]);
+    }
+  }
+
+  writeDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
+    return writeDeadLetters(this.pool, letters);
+  }
+
+  /** One partition per distinct day (never a from–to range: one stray date must not create years). */
+  private async ensureDays(rows: readonly ScanEventRow[]): Promise<void> {
+    const days = new Set<number>();
+    for (const row of rows) days.add(Math.floor(row.scannedAt / dayMs));
+    for (const day of days) {
+      if (this.ensuredDays.has(day)) continue;
+      await this.ensurePartitions(this.pool, new Date(day * dayMs), new Date(day * dayMs));
+      this.ensuredDays.add(day);
+    }
+  }
+}

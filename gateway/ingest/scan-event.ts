@@ -1,0 +1,28 @@
+import type { Outcome } from '../scan/outcomes.js';
+
+/** One decision as it lands in Postgres: the events-stream entry, validated and typed. */
+export interface ScanEventRow {
+  readonly campaignId: string;
+  /** the stream entry id (= the scan id); with campaignId, the event's identity in Postgres */
+  readonly eventId: string;
+  /** decision time (ms), which also picks the day partition */
+  readonly scannedAt: number;
+  readonly code: string;
+  readonly batchId: number;
+  readonly serial: number;
+  readonly deviceId: string;
+  readonly ip: string;
+  readonly outcome: Outcome;
+  readonly tierId: string | null;
+  /** the same consumer re-scanning a code it already redeemed: no code consumed */
+  readonly replay: boolean;
+  readonly score: number;
+  readonly reasonMask: number;
+  /** for already_redeemed and replays: the scan id that redeemed the code */
+  readonly firstScanId: string | null;
+  readonly uaClass: string;
+  readonly region: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly newDevice: boolean;
+}

@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { AppConfig } from '../../config/app-config.js';
+import { ensureScanEventPartitions } from '../db/partitions.js';
+import { IngestConsumer } from './ingest-consumer.js';
+import { summarizeLag, type IngestLag } from './ingest-lag.js';
+import { createIngestMetrics } from './ingest-metrics.js';
+import { ScanEventWriter } from './scan-event-writer.js';
+import type { EventStream } from './stream-entry.js';
+import { discoverEventStreams } from './stream-discovery.js';
+
+export interface IngestDeps {
+  /** the process's Redis connection; the ingest duplicates it for its blocking reads */
+  readonly redis: Redis;
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+  /** where the ingest's metrics are registered (the process's registry); a private one if absent */
+  readonly registry?: Registry;
+  /** which streams to consume; default: every campaign's events stream under the key prefix */
+  readonly listStreams?: () => Promise<EventStream[]>;
+}
+
+export interface RunningIngest {
+  /** this process's consumer name in the ingest group */
+  readonly consumer: string;
+  /** Finishes the batches in flight (commit, ack), leaves the group, closes its connection. */
+  stop(): Promise<void>;
+  /** Lag as last sampled (about once a second). */
+  lag(): IngestLag;
+  /** For /readyz: the backlog has reached config.ingest.backlogDegradedAt. */
+  backlogExceeded(): boolean;
+}
+
+/** Runs the stream → Postgres ingest in this process until stop(). */
+export function startIngest(config: AppConfig, deps: IngestDeps): RunningIngest {
+  const blockingRedis = deps.redis.duplicate();
+  const consumer = new IngestConsumer({
+    config: config.ingest,
+    redis: deps.redis,
+    blockingRedis,
+    sink: new ScanEventWriter(deps.pool, ensureScanEventPartitions),
+    metrics: createIngestMetrics(deps.registry ?? new Registry()),
+    logger: deps.logger,
+    listStreams: deps.listStreams ?? (() => discoverEventStreams(deps.redis, config.redis.keyPrefix)),
+  });
+  consumer.start();
+  deps.logger.info({ consumer: consumer.name }, 'ingest: started');
+  return {
+    consumer: consumer.name,
+    async stop() {
+      await consumer.stop();
+      blockingRedis.disconnect();
+      deps.logger.info({ consumer: consumer.name }, 'ingest: stopped');
+    },
+    lag: () => summarizeLag(consumer.lastBacklogs(), Date.now()),
+    backlogExceeded: () => summarizeLag(consumer.lastBacklogs(), Date.now()).entries >= config.ingest.backlogDegradedAt,
+  };
+}

@@ -1,0 +1,73 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { outcomeNames } from './scan/outcomes.js';
+
+/** Why a request was refused before (or instead of) a decision: the label of `rejections`. */
+export type RejectionReason =
+  | 'rate_limited'
+  | 'redis_unavailable'
+  | 'database_unavailable'
+  | 'campaign_recovering'
+  | 'shutting_down'
+  | 'url_too_long'
+  | 'body_too_large'
+  | 'content_type'
+  | 'bad_json'
+  | 'bad_request'
+  | 'not_found'
+  /** the client left before its scan reached the decision script: dropped undecided */
+  | 'client_gone'
+  | 'internal';
+
+/** The gateway's metrics. One registry per process; the ops server exposes it at /metrics. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  readonly scans: Counter<'outcome'>;
+  readonly scanSeconds: Histogram<'outcome'>;
+  readonly forgedCodes: Counter;
+  readonly rejections: Counter<'reason'>;
+  readonly requestsInFlight: Gauge;
+  readonly assessBatchSize: Histogram;
+  readonly assessQueueDepth: Gauge;
+  readonly decisionBatchSize: Histogram;
+  readonly decisionQueueDepth: Gauge;
+  readonly scriptSeconds: Histogram;
+}
+
+const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
+
+export function createGatewayMetrics(registry = new Registry()): GatewayMetrics {
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, prefix: 'scangate_' });
+  const metrics: GatewayMetrics = {
+    registry,
+    scans: new Counter({ name: 'scangate_scans_total', help: 'Scans answered, by outcome (invalid = forged or malformed code)', labelNames: ['outcome'], registers }),
+    scanSeconds: new Histogram({
+      name: 'scangate_scan_seconds',
+      help: 'Time from request to answer for scans, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
+    forgedCodes: new Counter({ name: 'scangate_forged_codes_total', help: 'Codes that failed verification (answered invalid without Redis)', registers }),
+    rejections: new Counter({
+      name: 'scangate_http_rejections_total',
+      help: 'Requests refused without a scan decision (429, 503, 4xx input errors), by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
+    requestsInFlight: new Gauge({ name: 'scangate_http_requests_in_flight', help: 'Requests being worked on (what a graceful stop waits for)', registers }),
+    assessBatchSize: new Histogram({ name: 'scangate_assess_batch_size', help: 'Scans per CPU-stage (worker) task', buckets: batchBuckets, registers }),
+    assessQueueDepth: new Gauge({ name: 'scangate_assess_queue_depth', help: 'Scans waiting for or inside the CPU stage', registers }),
+    decisionBatchSize: new Histogram({ name: 'scangate_decision_batch_size', help: 'Scans decided per Lua script call', buckets: batchBuckets, registers }),
+    decisionQueueDepth: new Gauge({ name: 'scangate_decision_queue_depth', help: 'Scans waiting for or inside a decision script call', registers }),
+    scriptSeconds: new Histogram({
+      name: 'scangate_redis_script_seconds',
+      help: 'Duration of one decision script call (one batch) as seen by the gateway',
+      buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
+  };
+  // Zeroed series, so dashboards see every outcome before the first scan of each.
+  for (const outcome of Object.values(outcomeNames)) metrics.scans.inc({ outcome }, 0);
+  return metrics;
+}

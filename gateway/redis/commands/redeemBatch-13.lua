@@ -1,0 +1,220 @@
+#!lua
+--[[
+  Decides every scan of one campaign that arrived in one event-loop turn of a gateway, in order,
+  atomically: code state, window, batch activation, consumer limits, velocity rules, allow /
+  hold / block, the prize (with fallback to lower tiers), and the decision appended to the
+  events stream. Every key shares the campaign's hash tag; the caller computes the bucketed keys
+  (day in the campaign's time zone, minute, hour) from ARGV[2].
+
+  Input:
+    KEYS[1]  epoch          string; missing = the campaign's state was lost and must be rebuilt
+    KEYS[2]  batches        hash batchId -> "1" active | "0" inactive
+    KEYS[3]  codes          hash code -> msgpack { d: device, o: outcome, t: tier index, s: scan id,
+                            a: ms, r: reason mask, c: score } of the scan that consumed the code
+    KEYS[4]  clones         hash code -> scans of the consumed code by other devices
+    KEYS[5]  issued         hash tierId -> prizes issued (held reservations included)
+    KEYS[6]  held           hash tierId -> prizes reserved by held scans
+    KEYS[7]  consumerTotal  hash consumer -> codes consumed in the campaign
+    KEYS[8]  consumerDay    hash consumer -> codes consumed on the campaign-local day of ARGV[2]
+    KEYS[9]  velocity       hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans, this minute
+    KEYS[10] velocityPrev   the same hash of the previous minute (read only)
+    KEYS[11] ipDevices      hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, this hour
+    KEYS[12] events         stream of decisions; the entry id is the scan id
+    KEYS[13] outcomes       hash outcome name -> decisions
+
+    ARGV[1]  msgpack map, the campaign's params:
+               startsAt, endsAt      the window in ms: startsAt <= now < endsAt
+               perDay, perCampaign   codes one consumer (= device) may consume per day / in all
+               holdAt, blockAt       score thresholds
+               deviceRate, ipRate    scans per minute from one device / IP above which a rule fires
+               consumerRate          redemption attempts per minute by one consumer, likewise
+               devicesPerIp          distinct devices per IP per hour above which the IP is a farm
+               tiers                 array of { id, inventory }, best first
+               rules                 { clone, device_velocity, ip_velocity, consumer_velocity,
+                                       ip_device_farm }, each [reason bit, score weight]
+               names                 names[o] is the name of outcome o (the outcomes counter's field)
+               minuteMs              width of a velocity bucket
+               ttl                   { minute, hour, day }: seconds the bucketed keys live
+    ARGV[2]  now, ms
+    ARGV[3]  msgpack flat array, 13 values per scan:
+               code, batchId, serial, deviceId, ip, workerScore (0-100), workerReasonMask,
+               drawnTierIndex (-1: no prize), newDevice (0|1), uaClass, region ("" unknown),
+               lat, lon (false unknown)
+
+  Output:
+    -1  EPOCH_MISSING: nothing decided, nothing written
+    error reply "ERR SCAN_MALFORMED <n>": scan n is malformed; nothing decided, nothing written
+    otherwise a flat array, 7 values per scan, in order:
+      outcome, tierIndex (-1: none), scanId, replay (0|1), firstScannedAtMs (0: none), reasonMask,
+      score
+      A replay answers the original decision (its scan id, tier, reasons, score); an
+      already_redeemed scan answers its own scan id and when the code was first consumed.
+
+  Every scan counts towards its device's and IP's velocity and its IP's device count; scans
+  that reach the fraud rules count as redemption attempts of their consumer. The code is
+  consumed (codes, consumer limits) by won, no_prize and held. A held scan reserves its prize
+  (issued and held + 1); a scan that would be held but has no prize left is no_prize.
+]]
+local rcall = redis.call
+
+--- @include "outcomes"
+--- @include "checkScans"
+--- @include "velocity"
+--- @include "takePrize"
+
+local EPOCH_MISSING = -1
+
+if rcall("EXISTS", KEYS[1]) == 0 then
+  return EPOCH_MISSING
+end
+
+local params = cmsgpack.unpack(ARGV[1])
+local now = tonumber(ARGV[2])
+local scans = cmsgpack.unpack(ARGV[3])
+local tiers = params.tiers
+local rules = params.rules
+
+local scanCount, malformedAt = checkScans(scans, #tiers)
+if not scanCount then
+  return redis.error_reply("ERR SCAN_MALFORMED " .. malformedAt)
+end
+
+local previousWeight = 1 - (now % params.minuteMs) / params.minuteMs
+local batchActive = {}
+local issued = {}
+local tally = {}
+local results = {}
+local consumedAny = false
+
+local function tierId(index)
+  local tier = tiers[index + 1]
+  return tier and tier.id or ""
+end
+
+local function isBatchActive(batchId)
+  local active = batchActive[batchId]
+  if active == nil then
+    active = rcall("HGET", KEYS[2], batchId) == "1"
+    batchActive[batchId] = active
+  end
+  return active
+end
+
+-- Adds a counter rule's weight and reason bit when it fires; the score is capped at 100.
+local function applyRule(fires, rule, score, mask)
+  if not fires then
+    return score, mask
+  end
+  return math.min(100, score + rule[2]), bit.bor(mask, rule[1])
+end
+
+--[[
+  Appends the decision on the scan at `base` to the stream, the outcomes tally and the results;
+  returns the new entry id. `first` is the consuming decision for replays and already_redeemed.
+]]
+local function record(base, outcome, tier, replay, mask, score, first)
+  local event = {
+    v = 1, at = now, code = scans[base + 1], batch = scans[base + 2], serial = scans[base + 3],
+    dev = scans[base + 4], ip = scans[base + 5], o = outcome, t = tierId(tier), rp = replay,
+    sc = score, rs = mask, first = first and first.s or "", ua = scans[base + 10],
+    rg = scans[base + 11], nd = scans[base + 9],
+  }
+  if scans[base + 12] then
+    event.lat = scans[base + 12]
+    event.lon = scans[base + 13]
+  end
+  local id = rcall("XADD", KEYS[12], "*", "d", cmsgpack.pack(event))
+  tally[outcome] = (tally[outcome] or 0) + 1
+  local n = #results
+  results[n + 1] = outcome
+  results[n + 2] = tier
+  results[n + 3] = replay == 1 and first.s or id
+  results[n + 4] = replay
+  results[n + 5] = first and first.a or 0
+  results[n + 6] = mask
+  results[n + 7] = score
+  return id
+end
+
+local function decide(base)
+  local code, batchId, device, ip = scans[base + 1], scans[base + 2], scans[base + 4], scans[base + 5]
+  local score, mask, drawn = scans[base + 6], scans[base + 7], scans[base + 8]
+
+  local deviceField, ipField, consumerField = "d:" .. device, "i:" .. ip, "c:" .. device
+  local previous = rcall("HMGET", KEYS[10], deviceField, ipField, consumerField)
+  local deviceScans = slidingCount(rcall("HINCRBY", KEYS[9], deviceField, 1), previous[1], previousWeight)
+  local ipScans = slidingCount(rcall("HINCRBY", KEYS[9], ipField, 1), previous[2], previousWeight)
+  local ipDevices = countDevicesBehind(KEYS[11], ip, device)
+
+  local consumed = rcall("HGET", KEYS[3], code)
+  if consumed then
+    local first = cmsgpack.unpack(consumed)
+    if first.d == device then
+      record(base, first.o, first.t, 1, first.r or 0, first.c or 0, first)
+      return
+    end
+    rcall("HINCRBY", KEYS[4], code, 1)
+    score, mask = applyRule(true, rules.clone, score, mask)
+    record(base, OUTCOME_ALREADY_REDEEMED, -1, 0, mask, score, first)
+    return
+  end
+
+  if now < params.startsAt then
+    record(base, OUTCOME_CAMPAIGN_NOT_STARTED, -1, 0, mask, score)
+    return
+  end
+  if now >= params.endsAt then
+    record(base, OUTCOME_CAMPAIGN_ENDED, -1, 0, mask, score)
+    return
+  end
+  if not isBatchActive(batchId) then
+    record(base, OUTCOME_NOT_ACTIVATED, -1, 0, mask, score)
+    return
+  end
+  local total = tonumber(rcall("HGET", KEYS[7], device) or 0)
+  local today = tonumber(rcall("HGET", KEYS[8], device) or 0)
+  if total >= params.perCampaign or today >= params.perDay then
+    record(base, OUTCOME_LIMIT_REACHED, -1, 0, mask, score)
+    return
+  end
+
+  local attempts = slidingCount(rcall("HINCRBY", KEYS[9], consumerField, 1), previous[3], previousWeight)
+  score, mask = applyRule(deviceScans > params.deviceRate, rules.device_velocity, score, mask)
+  score, mask = applyRule(ipScans > params.ipRate, rules.ip_velocity, score, mask)
+  score, mask = applyRule(attempts > params.consumerRate, rules.consumer_velocity, score, mask)
+  score, mask = applyRule(ipDevices > params.devicesPerIp, rules.ip_device_farm, score, mask)
+  if score >= params.blockAt then
+    record(base, OUTCOME_BLOCKED, -1, 0, mask, score)
+    return
+  end
+
+  local tier = takePrize(KEYS[5], tiers, issued, drawn)
+  local outcome = OUTCOME_WON
+  if tier < 0 then
+    outcome = OUTCOME_NO_PRIZE
+  elseif score >= params.holdAt then
+    outcome = OUTCOME_HELD
+    rcall("HINCRBY", KEYS[6], tierId(tier), 1)
+  end
+  local id = record(base, outcome, tier, 0, mask, score)
+  rcall("HSET", KEYS[3], code, cmsgpack.pack({ d = device, o = outcome, t = tier, s = id, a = now, r = mask, c = score }))
+  rcall("HINCRBY", KEYS[7], device, 1)
+  rcall("HINCRBY", KEYS[8], device, 1)
+  consumedAny = true
+end
+
+for base = 0, (scanCount - 1) * SCAN_FIELDS, SCAN_FIELDS do
+  decide(base)
+end
+
+for outcome, count in pairs(tally) do
+  rcall("HINCRBY", KEYS[13], params.names[outcome], count)
+end
+if scanCount > 0 then
+  rcall("EXPIRE", KEYS[9], params.ttl.minute)
+  rcall("EXPIRE", KEYS[11], params.ttl.hour)
+end
+if consumedAny then
+  rcall("EXPIRE", KEYS[8], params.ttl.day)
+end
+return results

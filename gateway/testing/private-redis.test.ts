@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { redisAnswers } from '../services/probes.js';
+import { isProcessAlive } from '../services/service-process.js';
+import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
+
+async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const serverPid = (url: string): Promise<number> =>
+  withClient(url, async (client) => Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]));
+
+describe('startPrivateRedis', () => {
+  let server: PrivateRedis | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('runs with the persistence asked for, on its own port and dir', async () => {
+    server = await startPrivateRedis({ appendfsync: 'everysec' });
+    expect(server.url).toBe(`redis://127.0.0.1:${server.port}`);
+    await withClient(server.url, async (client) => {
+      expect(await client.ping()).toBe('PONG');
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'everysec']);
+      expect(await client.config('GET', 'dir')).toEqual(['dir', server?.dir]);
+    });
+  });
+
+  it('keeps acknowledged writes across kill -9 and restart with AOF always', async () => {
+    server = await startPrivateRedis({ appendfsync: 'always', aof: true });
+    const before = await serverPid(server.url);
+    await withClient(server.url, (client) => client.set('survivor', 'yes'));
+
+    await server.kill();
+    expect(isProcessAlive(before)).toBe(false);
+    expect(await redisAnswers(server.url)).toBe(false);
+
+    await server.restart();
+    expect(await serverPid(server.url)).not.toBe(before);
+    expect(await withClient(server.url, (client) => client.get('survivor'))).toBe('yes');
+  });
+
+  it('comes back empty after a restart without AOF', async () => {
+    server = await startPrivateRedis({ aof: false });
+    await withClient(server.url, (client) => client.set('lost', 'yes'));
+    await server.kill();
+    await server.restart();
+    expect(await withClient(server.url, (client) => client.dbsize())).toBe(0);
+  });
+
+  it('stop leaves no process and no directory', async () => {
+    const stopped = await startPrivateRedis();
+    const pid = await serverPid(stopped.url);
+    await stopped.stop();
+    expect(isProcessAlive(pid)).toBe(false);
+    expect(existsSync(stopped.dir)).toBe(false);
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { maskFromReasons, type ReasonCode } from '../gateway/scan/reasons.js';
+import type { Region } from './region.js';
+import { scoreScan, scoringRules, type ScoredScan, type ScoringContext } from './score.js';
+
+const shanghai: Region = { code: 'CN-SH', bbox: [120.85, 30.67, 122.2, 31.88] };
+const beijing: Region = { code: 'CN-BJ', bbox: [115.42, 39.44, 117.51, 41.06] };
+const anywhere: ScoringContext = { regionsByCode: new Map([[shanghai.code, shanghai], [beijing.code, beijing]]), allowedRegions: [] };
+const shanghaiOnly: ScoringContext = { ...anywhere, allowedRegions: [shanghai] };
+
+/** A scan no rule objects to: a known phone in Shanghai, from a Shanghai batch, drawing a small prize. */
+const clean: ScoredScan = {
+  honeypot: false,
+  forgedAttempts: 0,
+  lat: 31.23,
+  lon: 121.47,
+  batchRegion: 'CN-SH',
+  newDevice: false,
+  tierIndex: 2,
+  uaClass: 'mobile',
+};
+const inBeijing = { lat: 39.9, lon: 116.4 };
+const noLocation = { lat: NaN, lon: NaN };
+
+const weightOf = (reason: ReasonCode) => scoringRules.find((rule) => rule.reason === reason)?.weight;
+
+const cases: { reason: ReasonCode; fires: Partial<ScoredScan>; quiet: Partial<ScoredScan>[]; context?: ScoringContext }[] = [
+  { reason: 'enumeration', fires: { forgedAttempts: 3 }, quiet: [{ forgedAttempts: 2 }] },
+  { reason: 'region_diversion', fires: inBeijing, quiet: [{ ...inBeijing, batchRegion: null }, { ...inBeijing, batchRegion: 'CN-GZ' }, { ...noLocation }] },
+  { reason: 'region_not_allowed', fires: { ...inBeijing, batchRegion: 'CN-BJ' }, context: shanghaiOnly, quiet: [{}, noLocation] },
+  { reason: 'new_device_top_prize', fires: { newDevice: true, tierIndex: 0 }, quiet: [{ newDevice: true, tierIndex: 1 }, { newDevice: true, tierIndex: -1 }, { tierIndex: 0 }] },
+  { reason: 'non_mobile_agent', fires: { uaClass: 'desktop' }, quiet: [{ uaClass: 'mobile' }] },
+];
+
+describe('scoreScan', () => {
+  it('scores a clean scan 0 with no reasons', () => {
+    expect(scoreScan(clean, shanghaiOnly)).toEqual({ score: 0, reasonMask: 0 });
+  });
+
+  it.each(cases)('$reason fires alone with its weight, and stays quiet otherwise', ({ reason, fires, quiet, context }) => {
+    expect(scoreScan({ ...clean, ...fires }, context ?? anywhere)).toEqual({ score: weightOf(reason), reasonMask: maskFromReasons([reason]) });
+    for (const variant of quiet) expect(scoreScan({ ...clean, ...variant }, context ?? anywhere)).toEqual({ score: 0, reasonMask: 0 });
+  });
+
+  it.each(['headless', 'bot'] as const)('a %s agent is automation and non-mobile', (uaClass) => {
+    expect(scoreScan({ ...clean, uaClass }, anywhere).reasonMask).toBe(maskFromReasons(['non_mobile_agent', 'headless_agent']));
+  });
+
+  it('an unknown agent is non-mobile but not automation', () => {
+    expect(scoreScan({ ...clean, uaClass: 'unknown' }, anywhere).reasonMask).toBe(maskFromReasons(['non_mobile_agent']));
+  });
+
+  it('a honeypot always scores 100', () => {
+    expect(scoreScan({ ...clean, honeypot: true }, anywhere)).toEqual({ score: 100, reasonMask: maskFromReasons(['honeypot']) });
+  });
+
+  it('adds the weights of every rule that fires and caps at 100', () => {
+    const suspicious = { ...clean, ...inBeijing, forgedAttempts: 9, newDevice: true, tierIndex: 0, uaClass: 'bot' as const };
+    expect(scoreScan(suspicious, shanghaiOnly)).toEqual({
+      score: 100,
+      reasonMask: maskFromReasons(['enumeration', 'region_diversion', 'region_not_allowed', 'new_device_top_prize', 'non_mobile_agent', 'headless_agent']),
+    });
+    const twoRules = scoreScan({ ...clean, uaClass: 'desktop', forgedAttempts: 3 }, anywhere);
+    expect(twoRules.score).toBe((weightOf('non_mobile_agent') ?? 0) + (weightOf('enumeration') ?? 0));
+  });
+});
