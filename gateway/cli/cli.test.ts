@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../redis/keys.js';
 import { repoPath } from '../paths.js';
+import { servicesFile } from '../services/stack.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { createTestRedis, testRedisUrl, type TestRedis } from '../testing/test-redis.js';
 import { runCli } from './cli.js';
@@ -30,7 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], extraEnv: Record<string, string> = {}) {
+async function cli(argv: string[], extraEnv: Record<string, string> = {}, baseEnv: Record<string, string> = env) {
   const capture = () => {
     const stream = new PassThrough();
     let text = '';
@@ -39,7 +40,7 @@ async function cli(argv: string[], extraEnv: Record<string, string> = {}) {
   };
   const stdout = capture();
   const stderr = capture();
-  const code = await runCli(argv, { env: { ...env, ...extraEnv }, stdout: stdout.stream, stderr: stderr.stream });
+  const code = await runCli(argv, { env: { ...baseEnv, ...extraEnv }, stdout: stdout.stream, stderr: stderr.stream });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
@@ -142,5 +143,32 @@ describe('scangate CLI', () => {
     expect((await cli(['batch', 'explode'])).stderr).toMatch(/^scangate: command line usage error: unknown sub-command "explode"\nusage: scangate batch activate/);
     expect((await cli(['codes', 'verify'])).code).toBe(2);
     expect((await cli(['campaign', 'apply', path.join(dir, 'missing.json')])).stderr).toMatch(/^scangate: .*missing\.json: ENOENT.*\n$/);
+  });
+
+  it('uses the servers a running `npm start` recorded in services.json when no URL is configured', async () => {
+    const dataDir = path.join(dir, 'recorded');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(servicesFile(dataDir), JSON.stringify({ redisUrl: testRedisUrl(), databaseUrl: db.url, pid: process.pid }));
+    const { DATABASE_URL: _db, REDIS_URL: _redis, ...withoutUrls } = env;
+    const list = await cli(['batch', 'list', '--campaign', 'demo'], { SCANGATE_DATA_DIR: dataDir }, withoutUrls);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^1\s+sh-1\s+demo\s/m);
+  });
+
+  it('audits a campaign as JSON: exit 0 when every check holds, 1 naming the check that fails', async () => {
+    const clean = await cli(['audit', '--campaign', 'demo']);
+    expect(clean.code).toBe(0);
+    const report = JSON.parse(clean.stdout) as { ok: boolean; checks: { name: string; ok: boolean }[] };
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => c.name)).toEqual(expect.arrayContaining(['issued_within_inventory', 'one_redemption_per_code', 'redis_matches_postgres', 'no_dead_letters']));
+
+    // a prize Redis counts that Postgres has no record of
+    await t.redis.hset(campaignKeys(t.prefix, 'demo').issued, 'grand', 1);
+    const broken = await cli(['audit', '--campaign', 'demo']);
+    expect(broken.code).toBe(1);
+    const failed = (JSON.parse(broken.stdout) as typeof report).checks.filter((c) => !c.ok).map((c) => c.name);
+    expect(failed).toEqual(['redis_matches_postgres']);
+    await t.redis.hdel(campaignKeys(t.prefix, 'demo').issued, 'grand');
+    expect((await cli(['audit'])).code).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { CampaignFileError } from '../../config/campaign-schema.js';
 import { ConfigError } from '../../config/app-config.js';
 import { isScangateError } from '../errors.js';
+import { withRecordedServices } from '../services/stack.js';
 import type { CliCommand } from './command.js';
 import { commands } from './commands/index.js';
 import { createCliContext, type CliContext } from './context.js';
@@ -64,5 +65,12 @@ export async function runCli(argv: readonly string[], options: Parameters<typeof
     stdout.write(`usage: ${command.usage}\n`);
     return exitCodes.ok;
   }
-  return runCommand(command, args, createCliContext(options));
+  let env = options.env ?? process.env;
+  try {
+    if (!command.bringsUpServices) env = await withRecordedServices(env);
+  } catch (err) {
+    stderr.write(`scangate: ${oneLineMessage(err)}\n`);
+    return exitCodes.failed;
+  }
+  return runCommand(command, args, createCliContext({ ...options, env }));
 }

@@ -9,6 +9,8 @@ export interface CliCommand {
   readonly summary: string;
   /** the usage lines shown by `scangate <name> --help` and after a usage error */
   readonly usage: string;
+  /** finds or starts Redis and Postgres itself, rather than using the ones a running `npm start` recorded */
+  readonly bringsUpServices?: boolean;
   /** resolves with the exit code (0 when nothing is returned) */
   run(args: string[], ctx: CliContext): Promise<number | void>;
 }

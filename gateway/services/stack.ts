@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { AppConfig } from '../../config/app-config.js';
+import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
 import { defaultDatabase, findOrStartPostgres, localPostgresUrl, withDatabase, type FindPostgresOptions } from './postgres-service.js';
 import { postgresAnswers, redisAnswers } from './probes.js';
 import { findOrStartRedis, localRedisUrl, type FindRedisOptions } from './redis-service.js';
@@ -82,4 +82,15 @@ export async function resolveServiceUrls(config: StackConfig): Promise<ServiceUr
     pick(config.databaseUrl, recorded?.databaseUrl, postgresAnswers, withDatabase(localPostgresUrl, defaultDatabase)),
   ]);
   return { redisUrl, databaseUrl };
+}
+
+/**
+ * The environment a CLI command runs with: REDIS_URL / DATABASE_URL as resolveServiceUrls finds
+ * them, so `scangate mint` in a second terminal reaches the servers a running `npm start` started.
+ */
+export async function withRecordedServices(env: Readonly<Record<string, string | undefined>>): Promise<Record<string, string | undefined>> {
+  const config = loadAppConfig(env);
+  if (config.redisUrl !== undefined && config.databaseUrl !== undefined) return { ...env };
+  const urls = await resolveServiceUrls(config);
+  return { ...env, REDIS_URL: urls.redisUrl, DATABASE_URL: urls.databaseUrl };
 }

@@ -1,15 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../../config/app-config.js';
 import { isScangateError, ScangateError } from '../../errors.js';
+import { eventually, within } from '../../faults/bounded.js';
+import { spawnScangate } from '../../faults/scangate-process.js';
 import { campaignKeys } from '../../redis/keys.js';
+import { findFreePort } from '../../services/free-port.js';
+import { scanJson } from '../../testing/scan-client.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { createTestRedis, testRedisUrl, type TestRedis } from '../../testing/test-redis.js';
-import { runCli } from '../cli.js';
 import { startStack } from './start.js';
 
 let db: TestDatabase;
@@ -32,17 +34,28 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const urlLine = /^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/;
+
+/**
+ * `scangate start` as `npm start` runs it, in its own process: waits for the printed scan URLs,
+ * scans the first one over HTTP, then stops it with Ctrl-C (SIGINT).
+ */
 async function start() {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    return { stream, text: () => text };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runCli(['start'], { env, stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const logFile = path.join(dir, `start-${port}.log`);
+  const child = spawnScangate(['start'], { ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, logFile);
+  const output = () => readFileSync(logFile, 'utf8');
+  const urls = () => output().split('\n').filter((line) => urlLine.test(line));
+  try {
+    if (!(await eventually(async () => urls().length === 3 || !child.isRunning(), 30_000)) || !child.isRunning())
+      throw new Error(`start printed no scan URLs:\n${child.logTail()}`);
+    const code = (urls()[0] as string).slice((urls()[0] as string).lastIndexOf('/') + 1);
+    const scan = await scanJson(`http://127.0.0.1:${port}`, code, { path: 'S' });
+    const exit = await within(child.kill('SIGINT'), 10_000, 'start stopping on SIGINT');
+    return { exit, urls: urls(), scan, output: output() };
+  } finally {
+    await child.kill('SIGKILL');
+  }
 }
 
 async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
@@ -56,14 +69,17 @@ async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
 }
 
 describe('scangate start', () => {
-  it('migrates, applies the demo campaign and mints a fresh active demo batch on every run', async () => {
+  it('migrates, applies the demo campaign, mints a fresh active demo batch on every run, serves it, and stops on Ctrl-C', async () => {
     const first = await start();
-    expect(first.code).toBe(0);
-    expect(first.stderr).toContain('redis: using REDIS_URL');
-    expect(first.stderr).not.toContain('stopped');
-    const urls = first.stdout.trim().split('\n');
+    expect(first.exit).toEqual({ code: 0, signal: null });
+    expect(first.output).toContain('redis: using REDIS_URL');
+    // it found both services through the environment, so it stops no server of its own
+    expect(first.output).not.toMatch(/^stopped (redis-server|the embedded Postgres)/m);
+    const urls = first.urls;
     expect(urls).toHaveLength(3);
-    for (const url of urls) expect(url).toMatch(/^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/);
+    // the gateway it started decides the printed codes
+    expect(first.scan.status).toBe(200);
+    expect(['won', 'no_prize', 'held']).toContain(first.scan.body.outcome);
 
     const csv = readFileSync(path.join(env.SCANGATE_DATA_DIR as string, 'demo-codes.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('code,url');
@@ -71,8 +87,8 @@ describe('scangate start', () => {
     expect(csv.slice(1, 4).map((line) => line.split(',')[1])).toEqual(urls);
 
     const second = await start();
-    expect(second.code).toBe(0);
-    expect(second.stdout).not.toContain(urls[0]);
+    expect(second.exit).toEqual({ code: 0, signal: null });
+    expect(second.urls).not.toContain(urls[0]);
 
     expect(await query('SELECT id, current_version FROM campaigns')).toEqual([{ id: 'demo', current_version: 1 }]);
     const batches = await query<{ id: number }>('SELECT id, status, printed_count::int AS printed, honeypot_count AS honeypots FROM code_batches ORDER BY id');

@@ -3,11 +3,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
-import type { AppConfig } from '../../../config/app-config.js';
+import pino from 'pino';
+import { loadAppConfig, type AppConfig } from '../../../config/app-config.js';
 import { loadCampaignFile } from '../../../config/campaign-schema.js';
 import { setBatchStatus, type Batch } from '../../campaigns/batches.js';
 import { applyCampaign } from '../../campaigns/campaign-store.js';
 import { mintBatch } from '../../campaigns/mint.js';
+import { startGateway } from '../../http/start-gateway.js';
 import { createCodeSigner } from '../../codes/code-signer.js';
 import { ensureDatabase } from '../../db/ensure-database.js';
 import { runMigrations } from '../../db/migrate.js';
@@ -17,6 +19,7 @@ import { loadSecrets, type Secrets } from '../../secrets.js';
 import type { ServiceLog } from '../../services/service-types.js';
 import { bringUpServices, type BringUpOptions, type Services } from '../../services/stack.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
+import type { CliContext } from '../context.js';
 import { listenForShutdown } from '../shutdown-signal.js';
 
 const demoCodes = 12;
@@ -82,9 +85,9 @@ async function seedDemo(config: AppConfig, pool: pg.Pool, redis: Redis, secrets:
 }
 
 /**
- * `npm start` without the gateway: finds or starts Redis and Postgres, creates and migrates the
+ * The bring-up half of `npm start`: finds or starts Redis and Postgres, creates and migrates the
  * database, applies config/campaigns/demo.json, mints and activates a demo batch. The caller
- * runs whatever serves it and then calls stop().
+ * serves it and then calls stop().
  */
 export async function startStack(config: AppConfig, log: ServiceLog, options: StartStackOptions = {}): Promise<StartedStack> {
   const services = await bringUpServices(config, log, options.services);
@@ -113,11 +116,13 @@ export async function startStack(config: AppConfig, log: ServiceLog, options: St
 
 export const startCommand: CliCommand = {
   name: 'start',
-  summary: 'bring up Redis and Postgres (found or started), migrate, and seed the demo campaign with a fresh batch',
+  bringsUpServices: true,
+  summary: 'bring up Redis and Postgres (found or started), migrate, seed the demo campaign with a fresh batch, and serve it',
   usage: [
     'scangate start   (npm start)',
     '  uses REDIS_URL / DATABASE_URL, else 127.0.0.1:6379 / :5432, else starts redis-server and the',
-    '  embedded Postgres under SCANGATE_DATA_DIR; stops what it started when it ends or on Ctrl-C',
+    '  embedded Postgres under SCANGATE_DATA_DIR; then serves the gateway (one process) on PORT until',
+    '  Ctrl-C / SIGTERM, and stops what it started',
   ].join('\n'),
   async run(args, ctx) {
     parseCommandArgs(args, {}, []);
@@ -132,9 +137,7 @@ export const startCommand: CliCommand = {
         throw err;
       }
       try {
-        ctx.note(`scan URLs of the demo batch (all ${demoCodes} in ${stack.demo.csvFile}):`);
-        for (const url of stack.demo.sampleUrls) ctx.print(url);
-        ctx.note('the gateway that answers them is not part of `start` yet');
+        await serveDemo(ctx, stack, shutdown.received);
       } finally {
         await stack.stop();
         const stopped = [stack.services.redis.started && 'redis-server', stack.services.postgres.started && 'the embedded Postgres'].filter(Boolean);
@@ -145,3 +148,19 @@ export const startCommand: CliCommand = {
     }
   },
 };
+
+/** The gateway (with the ingest) against the services the stack found or started, until shutdown. */
+async function serveDemo(ctx: CliContext, stack: StartedStack, shutdown: Promise<unknown>): Promise<void> {
+  const config = loadAppConfig(ctx.env, { redisUrl: stack.services.redis.url, databaseUrl: stack.services.postgres.url });
+  // JSON logs on stderr: stdout carries only the scan URLs, so `npm start | head -3` gets them.
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
+  const gateway = await startGateway(config, { logger, secrets: ctx.secrets() });
+  try {
+    ctx.note(`gateway: http://${config.host}:${gateway.port} (metrics on http://${config.adminHost}:${gateway.opsPort}/metrics); Ctrl-C stops everything`);
+    ctx.note(`scan URLs of the demo batch (all ${demoCodes} in ${stack.demo.csvFile}):`);
+    for (const url of stack.demo.sampleUrls) ctx.print(url);
+    await shutdown;
+  } finally {
+    await gateway.stop();
+  }
+}
