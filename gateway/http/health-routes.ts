@@ -3,8 +3,9 @@ import { jsonReply, sendReply } from './http-reply.js';
 import { readRequest } from './request-context.js';
 import { respondLater, type RouteDeps } from './route-context.js';
 
-/** Each check of /readyz, true when it passes. */
-export type ReadinessChecks = Readonly<Record<'redis' | 'scripts' | 'campaigns', boolean>>;
+/** Each check of /readyz, true when it passes; ingestBacklog fails once the events streams hold
+ * config.ingest.backlogDegradedAt entries Postgres has not committed (degraded: stop taking traffic). */
+export type ReadinessChecks = Readonly<Record<'redis' | 'scripts' | 'campaigns' | 'ingestBacklog', boolean>>;
 
 export interface HealthRouteDeps extends RouteDeps {
   readonly readiness: () => Promise<ReadinessChecks>;
@@ -12,7 +13,7 @@ export interface HealthRouteDeps extends RouteDeps {
 
 /**
  * `/healthz`: the process answers. `/readyz`: it can decide scans (Redis answers, the decision
- * scripts are loaded, campaigns are loaded), else 503 with the failing checks, so a load
+ * scripts are loaded, campaigns are loaded, the ingest backlog is under its ceiling), else 503 with the failing checks, so a load
  * balancer sends phones elsewhere.
  */
 export function registerHealthRoutes(app: TemplatedApp, deps: HealthRouteDeps): void {

@@ -159,7 +159,7 @@ describe('health and metrics', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ ready: true, checks: { redis: true, scripts: true, campaigns: true } });
+    expect(await ready.json()).toEqual({ ready: true, checks: { redis: true, scripts: true, campaigns: true, ingestBacklog: true } });
     expect((await fetch(`${base}/metrics`)).status).toBe(404);
 
     const metrics = await (await fetch(`http://127.0.0.1:${gateway.opsPort}/metrics`)).text();

@@ -10,7 +10,8 @@ import { createGatewayMetrics } from '../metrics.js';
 import { createAssessor } from '../scan/assessor.js';
 import { createDecisionBatcher } from '../scan/decision-batcher.js';
 import { loadSecrets, type Secrets } from '../secrets.js';
-import { prepareCampaignState } from '../state/campaign-state.js';
+import { hasEpoch, prepareCampaignState } from '../state/campaign-state.js';
+import { createStateRecovery } from '../state/state-recovery.js';
 import { createAssessQueue } from './assess-queue.js';
 import { createCampaignCatalog } from './campaign-catalog.js';
 import { createDeviceCookies } from './device-cookie.js';
@@ -69,6 +70,9 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   const redis = new Redis(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
 
+  const stateDeps = { redis, pool, keyPrefix: config.redis.keyPrefix };
+  // Redis lost a campaign's state (restarted empty, failed over): rebuild it from Postgres by itself.
+  const recovery = createStateRecovery(stateDeps, logger);
   const batcher = createDecisionBatcher({
     redis,
     keyPrefix: config.redis.keyPrefix,
@@ -77,11 +81,15 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
       batch: (size) => metrics.decisionBatchSize.observe(size),
       depth: (delta) => metrics.decisionQueueDepth.inc(delta),
       scriptSeconds: (seconds) => metrics.scriptSeconds.observe(seconds),
+      epochMissing: (campaign) => recovery.epochMissing(campaign),
     },
   });
   const catalog = createCampaignCatalog(pool, {
     refreshMs: CAMPAIGN_REFRESH_MS,
-    onCampaign: (campaign) => prepareCampaignState({ redis, pool, keyPrefix: config.redis.keyPrefix }, campaign),
+    async onCampaign(campaign) {
+      await prepareCampaignState(stateDeps, campaign);
+      if (!(await hasEpoch(redis, config.redis.keyPrefix, campaign.id))) recovery.epochMissing(campaign);
+    },
     onRefreshError: (err) => logger.warn({ err }, 'campaign refresh failed'),
   });
   const assessor = createAssessor(config, (campaignId) => secrets.drawKey(campaignId));
@@ -90,6 +98,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   /** Everything but the public app, in the order a stop needs (also undoes a failed start). */
   async function release(): Promise<void> {
     catalog.close();
+    await recovery.close();
     await ingest?.stop();
     await Promise.all([batcher.close(), assessor.close(), ops?.close()]);
     await redis.quit().catch(() => redis.disconnect());
@@ -124,7 +133,12 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
         READINESS_PING_TIMEOUT_MS,
         false,
       );
-      return { redis: redisAnswers, scripts: redisAnswers && batcher.scriptsLoaded(), campaigns: catalog.loaded() };
+      return {
+        redis: redisAnswers,
+        scripts: redisAnswers && batcher.scriptsLoaded(),
+        campaigns: catalog.loaded(),
+        ingestBacklog: ingest === undefined || !ingest.backlogExceeded(),
+      };
     },
   });
   let listening: Listening;

@@ -28,16 +28,19 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    // Every process of `serve --processes N` samples the same streams: the primary keeps the max, not the sum.
     backlog: new Gauge({
       name: 'scangate_ingest_backlog_entries',
       help: 'Events-stream entries not yet committed to Postgres (pending + undelivered)',
       labelNames: ['campaign'],
+      aggregator: 'max',
       registers,
     }),
     oldestUnackedSeconds: new Gauge({
       name: 'scangate_ingest_oldest_unacked_seconds',
       help: 'Age of the oldest events-stream entry not yet committed to Postgres',
       labelNames: ['campaign'],
+      aggregator: 'max',
       registers,
     }),
   };

@@ -4,7 +4,7 @@ import { Packr } from 'msgpackr';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { campaignKeys } from '../redis/keys.js';
 import { appendScan, decisionAt, redeemBatchKeys } from '../redis/redeem-batch.js';
-import { errorForScriptCode, errorForScriptFailure } from '../redis/script-codes.js';
+import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../redis/script-codes.js';
 import { registerScripts } from '../redis/scripts.js';
 import { MINUTE_MS, packedCampaignParams, timeBuckets } from './campaign-params.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from './types.js';
@@ -25,6 +25,8 @@ export interface DecisionBatcherHooks {
   depth?(delta: number): void;
   /** a script call took this long, as seen from here */
   scriptSeconds?(seconds: number): void;
+  /** the campaign's Redis state was lost (epoch missing): its scans were refused, it needs a rebuild */
+  epochMissing?(campaign: Campaign): void;
 }
 
 export interface DecisionBatcherOptions {
@@ -81,7 +83,9 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
 
   function answer(group: Group, reply: unknown): void {
     if (!Array.isArray(reply)) {
-      fail(group, errorForScriptCode(Number(reply)));
+      const code = Number(reply);
+      if (code === ScriptCode.EpochMissing) hooks.epochMissing?.(group.campaign);
+      fail(group, errorForScriptCode(code));
       return;
     }
     group.resolves.forEach((resolve, i) => resolve(decisionAt(reply, i)));

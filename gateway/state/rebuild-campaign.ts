@@ -29,6 +29,8 @@ export interface RebuildOptions {
   readonly pageSize?: number;
   /** ms since the epoch: picks the campaign-local day whose per-day counts are rebuilt */
   readonly now?: number;
+  /** Aborts the wait for the ingest (a gateway stopping); the lock then expires or is released. */
+  readonly signal?: AbortSignal;
 }
 
 export type RebuildResult =
@@ -87,7 +89,7 @@ async function execOrThrow(pipeline: ChainableCommander, what: string): Promise<
  * would let their codes be redeemed again. With the epoch gone the stream no longer grows, so
  * this waits for the ingest to commit what is there.
  */
-async function waitForIngest(deps: RebuildDeps, campaignId: string, lock: RebuildLock, timeoutMs: number): Promise<void> {
+async function waitForIngest(deps: RebuildDeps, campaignId: string, lock: RebuildLock, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const backlog = await readBacklog(deps.redis, eventStream(deps.keyPrefix, campaignId));
@@ -96,7 +98,7 @@ async function waitForIngest(deps: RebuildDeps, campaignId: string, lock: Rebuil
     if (Date.now() >= deadline)
       throw new ScangateError('GW_ERR_CAMPAIGN_RECOVERING', `${waiting} decisions of ${campaignId} in its events stream are not in Postgres yet; the ingest must commit them first`);
     if (!(await lock.extend())) throw lostLock(campaignId);
-    await sleep(DRAIN_POLL_MS);
+    await sleep(DRAIN_POLL_MS, undefined, { signal });
   }
 }
 
@@ -181,7 +183,7 @@ export async function rebuildCampaignState(deps: RebuildDeps, campaign: Campaign
     // Another process may have finished a rebuild between the check and the lock.
     if (!options.force && (await hasEpoch())) return { status: 'intact' };
     if (options.force) await deps.redis.del(keys.epoch);
-    await waitForIngest(deps, campaign.id, lock, options.drainTimeoutMs ?? 30_000);
+    await waitForIngest(deps, campaign.id, lock, options.drainTimeoutMs ?? 30_000, options.signal);
     const history = await openCampaignHistory(deps.pool, campaign.id).catch((err: unknown) => {
       throw new ScangateError('GW_ERR_DATABASE', `rebuild of ${campaign.id}: ${(err as Error).message}`, { cause: err });
     });

@@ -39,6 +39,8 @@ export interface StateRecovery {
   epochMissing(campaign: Campaign): void;
   /** Waits for the rebuilds under way. */
   idle(): Promise<void>;
+  /** Stops the rebuilds under way (one waiting for the ingest gives up) and waits for them. */
+  close(): Promise<void>;
 }
 
 /** The gateway's automatic recovery: see createStateRecovery's callers in http/start-gateway.ts. */
@@ -46,15 +48,21 @@ export function createStateRecovery(deps: RebuildDeps, log: RecoveryLog, options
   const minIntervalMs = options.minIntervalMs ?? 2000;
   const lastTried = new Map<string, number>();
   const running = new Map<string, Promise<unknown>>();
+  const stopping = new AbortController();
+  const rebuildOptions = { ...options.rebuild, signal: stopping.signal };
   return {
     epochMissing(campaign) {
       const now = Date.now();
-      if (running.has(campaign.id) || now - (lastTried.get(campaign.id) ?? -Infinity) < minIntervalMs) return;
+      if (stopping.signal.aborted || running.has(campaign.id) || now - (lastTried.get(campaign.id) ?? -Infinity) < minIntervalMs) return;
       lastTried.set(campaign.id, now);
-      const run = ensureCampaignStates(deps, [campaign], log, options.rebuild).finally(() => running.delete(campaign.id));
+      const run = ensureCampaignStates(deps, [campaign], log, rebuildOptions).finally(() => running.delete(campaign.id));
       running.set(campaign.id, run);
     },
     async idle() {
+      await Promise.all(running.values());
+    },
+    async close() {
+      stopping.abort();
       await Promise.all(running.values());
     },
   };
