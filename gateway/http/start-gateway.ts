@@ -8,6 +8,7 @@ import { createPool } from '../db/pool.js';
 import { startIngest, type RunningIngest } from '../ingest/start-ingest.js';
 import { createGatewayMetrics } from '../metrics.js';
 import { createAssessor } from '../scan/assessor.js';
+import { persistenceRisk, readRedisPersistence } from '../redis/persistence-check.js';
 import { createDecisionBatcher } from '../scan/decision-batcher.js';
 import { loadSecrets, type Secrets } from '../secrets.js';
 import { hasEpoch, prepareCampaignState } from '../state/campaign-state.js';
@@ -53,6 +54,13 @@ function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
 function redisReady(redis: Redis): Promise<boolean> {
   if (redis.status === 'ready') return Promise.resolve(true);
   return new Promise((resolve) => redis.once('ready', () => resolve(true)));
+}
+
+/** The durability promises assume AOF with appendfsync always; a Redis that was found, not started, may differ. */
+async function warnOfPersistenceRisk(redis: Redis, logger: Logger): Promise<void> {
+  const persistence = await readRedisPersistence(redis);
+  const risk = persistence && persistenceRisk(persistence);
+  if (risk) logger.warn({ ...persistence }, `Redis persistence: ${risk} (README: "Redis persistence and lost scans")`);
 }
 
 /**
@@ -144,6 +152,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   let listening: Listening;
   try {
     if (!(await within(redisReady(redis), REDIS_START_WAIT_MS, false))) logger.warn('Redis is not reachable yet: scans are refused until it is');
+    else await warnOfPersistenceRisk(redis, logger);
     await catalog.start();
     if (deps.opsServer !== false)
       ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });
