@@ -76,7 +76,8 @@ export interface FaultStack {
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const CAMPAIGN_ID = 'fault';
 
-async function waitUntilReady(child: ScangateProcess, baseUrl: string, timeoutMs: number): Promise<void> {
+/** Polls /readyz until it answers 200; fails early when the process exits. */
+export async function waitUntilReady(child: ScangateProcess, baseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = await fetch(`${baseUrl}/readyz`).then(

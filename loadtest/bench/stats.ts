@@ -43,7 +43,7 @@ export function medianRound(rounds: readonly Measurement[]): Measurement {
   return sorted[Math.floor((sorted.length - 1) / 2)] as Measurement;
 }
 
-const format = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const format = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** One row per measurement: ops/s and the µs/op percentiles. */
 export function printMeasurements(title: string, measurements: readonly Measurement[]): void {
@@ -52,7 +52,12 @@ export function printMeasurements(title: string, measurements: readonly Measurem
     const sorted = [...m.sliceMicros].sort((a, b) => a - b);
     return [m.label, format(opsPerSecond(m)), format(percentile(sorted, 50), 3), format(percentile(sorted, 95), 3), format(percentile(sorted, 99), 3), format(m.ops)];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  printTable(title, header, rows);
+}
+
+/** A title, then columns sized to fit: the first left-aligned (labels), the rest right-aligned. */
+export function printTable(title: string, header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
   console.log(title);
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  '));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
 }

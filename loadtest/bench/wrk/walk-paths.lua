@@ -1,7 +1,9 @@
 -- wrk script: walks a list of request paths (one per line), each path used once in order
 -- and wrapping around, with an optional fixed Cookie and an optional per-connection delay.
 -- Usage: wrk -s walk-paths.lua <url> -- <paths-file> [cookie|-] [delay-ms]
--- done() prints one JSON line: requests, seconds, rps, latency percentiles (ms), statuses.
+-- done() prints one JSON line: requests (answered), sent (paths handed out), seconds, rps,
+-- latency percentiles (ms), statuses, and for scan answers (JSON bodies) the count of each
+-- "outcome" and of "replay":true.
 
 local threads = {}
 
@@ -17,8 +19,13 @@ function init(args)
   cookie = args[2]
   if cookie == "-" then cookie = nil end
   pause = tonumber(args[3] or "0")
+  -- wrk sends every request through a timer once a delay() hook exists: only have one when asked.
+  if pause > 0 then delay = function() return pause end end
   nextIndex = 1
+  sent = 0
   statuses = {}
+  outcomes = {}
+  replays = 0
   if cookie then wrk.headers["Cookie"] = cookie end
   wrk.headers["Accept"] = "application/json"
 end
@@ -26,32 +33,46 @@ end
 function request()
   local path = paths[nextIndex]
   nextIndex = nextIndex + 1
+  sent = sent + 1
   if nextIndex > #paths then nextIndex = 1 end
   return wrk.format("GET", path)
 end
 
-function delay()
-  return pause
-end
-
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  local outcome = body:match('"outcome":"([%a_]+)"')
+  if outcome then outcomes[outcome] = (outcomes[outcome] or 0) + 1 end
+  if body:find('"replay":true', 1, true) then replays = replays + 1 end
+end
+
+-- {"a":1,"b":2} from a Lua table of counts
+local function jsonCounts(counts, quoteKey)
+  local parts = {}
+  for key, n in pairs(counts) do parts[#parts + 1] = string.format(quoteKey, key) .. ":" .. n end
+  return "{" .. table.concat(parts, ",") .. "}"
+end
+
+-- the counts of every thread, added up
+local function mergedCounts(name)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    for key, n in pairs(thread:get(name)) do merged[key] = (merged[key] or 0) + n end
+  end
+  return merged
 end
 
 function done(summary, latency, requests)
-  local merged = {}
+  local sentCount, replayCount = 0, 0
   for _, thread in ipairs(threads) do
-    local counts = thread:get("statuses")
-    for status, n in pairs(counts) do merged[status] = (merged[status] or 0) + n end
+    sentCount = sentCount + thread:get("sent")
+    replayCount = replayCount + thread:get("replays")
   end
-  local parts = {}
-  for status, n in pairs(merged) do parts[#parts + 1] = string.format('"%d":%d', status, n) end
   local seconds = summary.duration / 1e6
   io.write(string.format(
-    'WRK_RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50":%.3f,"p90":%.3f,"p99":%.3f,"max":%.3f,"errors":%d,"statuses":{%s}}\n',
-    summary.requests, seconds, summary.requests / seconds,
+    'WRK_RESULT {"requests":%d,"sent":%d,"seconds":%.3f,"rps":%.1f,"p50":%.3f,"p90":%.3f,"p99":%.3f,"max":%.3f,"errors":%d,"statuses":%s,"outcomes":%s,"replays":%d}\n',
+    summary.requests, sentCount, seconds, summary.requests / seconds,
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    table.concat(parts, ",")))
+    jsonCounts(mergedCounts("statuses"), '"%d"'), jsonCounts(mergedCounts("outcomes"), '"%s"'), replayCount))
 end

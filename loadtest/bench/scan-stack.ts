@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
+import type { Campaign } from '../../config/campaign-schema.js';
+import { setBatchStatus } from '../../gateway/campaigns/batches.js';
+import { applyCampaign } from '../../gateway/campaigns/campaign-store.js';
+import { mintBatch } from '../../gateway/campaigns/mint.js';
+import { CODE_LENGTH } from '../../gateway/codes/code-format.js';
+import { createCodeSigner } from '../../gateway/codes/code-signer.js';
+import { runMigrations } from '../../gateway/db/migrate.js';
+import { createPool } from '../../gateway/db/pool.js';
+import { waitUntilReady, type GatewayProcess } from '../../gateway/faults/fault-stack.js';
+import { spawnScangate, type ScangateProcess } from '../../gateway/faults/scangate-process.js';
+import { backlogEntries, readBacklog } from '../../gateway/ingest/stream-backlog.js';
+import { eventStream } from '../../gateway/ingest/stream-discovery.js';
+import { repoPath } from '../../gateway/paths.js';
+import { loadSecrets } from '../../gateway/secrets.js';
+import { findFreePort } from '../../gateway/services/free-port.js';
+import { findOrStartPostgres } from '../../gateway/services/postgres-service.js';
+import { testCampaign } from '../../gateway/testing/gateway-harness.js';
+import { startPrivateRedis } from '../../gateway/testing/private-redis.js';
+import { createTestDatabase } from '../../gateway/testing/test-database.js';
+import type { Teardown } from './teardown.js';
+
+export type WorkersMode = AppConfig['workers']['mode'];
+
+/**
+ * The scan benchmark's stack, the way the fault tests build theirs: a private redis-server (AOF,
+ * appendfsync always), a fresh database (on DATABASE_URL's server, else the local or embedded
+ * Postgres) with migrations, one campaign and one active batch minted through the real
+ * functions, and `scangate serve` as a child process, started once per workers mode.
+ */
+export interface ScanStack {
+  /** every minted code, all active, none scanned yet */
+  readonly codes: readonly string[];
+  /** codes of the same batch and key id with a wrong tag: they fail only at the MAC */
+  readonly forgedCodes: readonly string[];
+  /** Starts `scangate serve` (ingest on, as in production) and waits for /readyz 200. */
+  startGateway(workers: WorkersMode): Promise<GatewayProcess>;
+  /** SIGTERM (graceful: drains, flushes the ingest), SIGKILL if it takes too long. */
+  stopGateway(gateway: ScangateProcess): Promise<void>;
+  /**
+   * Waits until the ingest has committed every decision so far, so that no run pays for the one
+   * before it; returns how many were left and how long committing them took.
+   */
+  waitForIngest(): Promise<{ entries: number; seconds: number }>;
+}
+
+const CAMPAIGN_ID = 'scan-bench';
+/** Far above anything a run reaches: every scan takes the normal path (won or no_prize). */
+const UNLIMITED = 1_000_000_000;
+const FORGED_CODES = 10_000;
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+const INGEST_TIMEOUT_MS = 120_000;
+const KEY_PREFIX = 'sg:';
+
+/** Half the draws win, half lose; no limit, velocity rule or fraud threshold is ever reached. */
+function benchCampaign(): Campaign {
+  return testCampaign(CAMPAIGN_ID, {
+    tiers: [{ id: 'grand', kind: 'cash', value: 888, unit: 'CNY', inventory: UNLIMITED, weight: 1 }],
+    noPrizeWeight: 1,
+    limits: { perConsumerPerDay: UNLIMITED, perConsumerPerCampaign: UNLIMITED },
+    // The schema caps both at 100 (holdAt below blockAt); the counter rules never fire at these thresholds.
+    fraud: { holdAt: 99, blockAt: 100, deviceScansPerMinute: UNLIMITED, ipScansPerMinute: UNLIMITED, devicesPerIp: UNLIMITED },
+  });
+}
+
+async function readMintedCodes(csv: string): Promise<string[]> {
+  const codes: string[] = [];
+  for await (const line of createInterface({ input: createReadStream(csv) })) {
+    if (line.length > CODE_LENGTH && line[CODE_LENGTH] === ',') codes.push(line.slice(0, CODE_LENGTH));
+  }
+  return codes;
+}
+
+async function postgresDatabase(teardown: Teardown, log: (line: string) => void): Promise<string> {
+  // createTestDatabase creates its database on DATABASE_URL's server (it names the maintenance database).
+  const server = await findOrStartPostgres({ databaseUrl: process.env.DATABASE_URL, dataDir: repoPath('.data', 'bench') }, { info: log }, { database: 'postgres' });
+  teardown.add(() => server.stop());
+  process.env.DATABASE_URL = server.url;
+  const database = await createTestDatabase();
+  teardown.add(() => database.drop());
+  return database.url;
+}
+
+export async function startScanStack(options: { dir: string; codes: number; teardown: Teardown; log: (line: string) => void }): Promise<ScanStack> {
+  const { dir, teardown, log } = options;
+  const redis = await startPrivateRedis({ aof: true, appendfsync: 'always' });
+  teardown.add(() => redis.stop());
+  const databaseUrl = await postgresDatabase(teardown, log);
+  const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+  teardown.add(async () => client.disconnect());
+  const pool = createPool(databaseUrl, { max: 4 });
+  teardown.add(() => pool.end());
+  await runMigrations(pool);
+
+  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Generates the code, cookie and draw keys in `dir`, where the gateway (SCANGATE_DATA_DIR) reads them.
+  const secrets = loadSecrets(loadAppConfig({}, { dataDir: dir, publicUrl: baseUrl }), {});
+  const signer = createCodeSigner(secrets);
+  const campaign = benchCampaign();
+  await applyCampaign(pool, campaign, 'scan-bench');
+  const csv = path.join(dir, 'codes.csv');
+  const started = performance.now();
+  const { batch } = await mintBatch({ pool, signer, publicUrl: baseUrl, campaignId: campaign.id, count: options.codes, out: createWriteStream(csv) });
+  // Postgres only: the gateway mirrors batch activation into Redis when it loads the campaign.
+  await setBatchStatus(pool, batch.id, true);
+  const codes = await readMintedCodes(csv);
+  log(`minted and activated ${codes.length.toLocaleString('en-US')} codes in ${((performance.now() - started) / 1000).toFixed(1)} s (${csv})`);
+
+  const wrongKey = createCodeSigner({ codeKeys: new Map([[secrets.signingKeyId, randomBytes(32)]]), signingKeyId: secrets.signingKeyId });
+  const forgedCodes = Array.from({ length: FORGED_CODES }, (_, i) => wrongKey.sign(batch.id, batch.serialFirst + (i % options.codes)));
+
+  let gatewayStarts = 0;
+  const stopGateway = async (gateway: ScangateProcess): Promise<void> => {
+    const killer = setTimeout(() => void gateway.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    await gateway.kill('SIGTERM');
+    clearTimeout(killer);
+  };
+
+  async function waitForIngest(): Promise<{ entries: number; seconds: number }> {
+    const started = performance.now();
+    const waiting = async () => {
+      const backlog = await readBacklog(client, eventStream(KEY_PREFIX, campaign.id));
+      return backlog === null ? 0 : backlogEntries(backlog);
+    };
+    const entries = await waiting();
+    for (let left = entries; left > 0; left = await waiting()) {
+      if (performance.now() - started > INGEST_TIMEOUT_MS) throw new Error(`the ingest left ${left} decisions uncommitted after ${INGEST_TIMEOUT_MS / 1000} s`);
+      await sleep(100);
+    }
+    return { entries, seconds: (performance.now() - started) / 1000 };
+  }
+
+  return {
+    codes,
+    forgedCodes,
+    stopGateway,
+    waitForIngest,
+    async startGateway(workers) {
+      const name = `serve-${workers}-${++gatewayStarts}`;
+      const configFile = path.join(dir, `${name}.json`);
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          host: '127.0.0.1',
+          adminHost: '127.0.0.1',
+          publicUrl: baseUrl,
+          logLevel: 'warn',
+          // One IP sends every forged code: without this the limiter answers 429 after 30 per minute.
+          gateway: { forgedPerIpLimit: UNLIMITED },
+          redis: { keyPrefix: KEY_PREFIX },
+          workers: { mode: workers, threads: 1 },
+          ingest: { enabled: true },
+        }),
+      );
+      const env = { PORT: String(port), ADMIN_PORT: String(adminPort), REDIS_URL: redis.url, DATABASE_URL: databaseUrl, SCANGATE_DATA_DIR: dir, SCANGATE_CONFIG: configFile };
+      const child = spawnScangate(['serve'], env, path.join(dir, `${name}.log`));
+      teardown.add(() => stopGateway(child));
+      await waitUntilReady(child, baseUrl, READY_TIMEOUT_MS);
+      return { ...child, baseUrl };
+    },
+  };
+}
