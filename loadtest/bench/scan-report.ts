@@ -1,3 +1,4 @@
+import type { LagSummary } from './lag-sampler.js';
 import type { RssSample } from './rss-sampler.js';
 import type { WorkersMode } from './scan-stack.js';
 import { format, printTable } from './stats.js';
@@ -15,6 +16,8 @@ export interface CaseRun {
   readonly paths: number;
   readonly delayMs: number;
   readonly result: WrkResult;
+  /** gateway runs: how far Postgres was behind meanwhile */
+  readonly ingestLag?: LagSummary;
 }
 
 interface Expectation {
@@ -71,7 +74,7 @@ export function printProgress(run: CaseRun): void {
 export function printRuns(title: string, runs: readonly CaseRun[]): void {
   printTable(
     title,
-    ['case', 'workers', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'sock err', 'check'],
+    ['case', 'workers', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'sock err', 'lag p99 s', 'check'],
     runs.map((run) => [
       run.name,
       run.workers ?? '-',
@@ -81,6 +84,7 @@ export function printRuns(title: string, runs: readonly CaseRun[]): void {
       format(run.result.p99, 2),
       format(non2xx(run.result)),
       format(run.result.errors),
+      run.ingestLag ? format(run.ingestLag.p99Seconds, 2) : '-',
       problemsOf(run).join('; ') || 'ok',
     ]),
   );

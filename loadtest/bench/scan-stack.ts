@@ -16,7 +16,7 @@ import { runMigrations } from '../../gateway/db/migrate.js';
 import { createPool } from '../../gateway/db/pool.js';
 import { waitUntilReady, type GatewayProcess } from '../../gateway/faults/fault-stack.js';
 import { spawnScangate, type ScangateProcess } from '../../gateway/faults/scangate-process.js';
-import { backlogEntries, readBacklog } from '../../gateway/ingest/stream-backlog.js';
+import { backlogEntries, oldestUnackedAgeMs, readBacklog } from '../../gateway/ingest/stream-backlog.js';
 import { eventStream } from '../../gateway/ingest/stream-discovery.js';
 import { repoPath } from '../../gateway/paths.js';
 import { loadSecrets } from '../../gateway/secrets.js';
@@ -28,6 +28,8 @@ import { createTestDatabase } from '../../gateway/testing/test-database.js';
 import type { Teardown } from './teardown.js';
 
 export type WorkersMode = AppConfig['workers']['mode'];
+/** in the gateway process (`serve` with ingest.enabled), or a `scangate ingest` process of its own */
+export type IngestPlacement = 'in-process' | 'separate';
 
 /**
  * The scan benchmark's stack, the way the fault tests build theirs: a private redis-server (AOF,
@@ -40,7 +42,7 @@ export interface ScanStack {
   readonly codes: readonly string[];
   /** codes of the same batch and key id with a wrong tag: they fail only at the MAC */
   readonly forgedCodes: readonly string[];
-  /** Starts `scangate serve` (ingest on, as in production) and waits for /readyz 200. */
+  /** Starts `scangate serve` (with the ingest inside unless it runs separately) and waits for /readyz 200. */
   startGateway(workers: WorkersMode): Promise<GatewayProcess>;
   /** SIGTERM (graceful: drains, flushes the ingest), SIGKILL if it takes too long. */
   stopGateway(gateway: ScangateProcess): Promise<void>;
@@ -49,6 +51,8 @@ export interface ScanStack {
    * before it; returns how many were left and how long committing them took.
    */
   waitForIngest(): Promise<{ entries: number; seconds: number }>;
+  /** Age of the campaign's oldest decision not yet committed to Postgres (0: none), ms. */
+  ingestLagMs(): Promise<number>;
 }
 
 const CAMPAIGN_ID = 'scan-bench';
@@ -89,7 +93,7 @@ async function postgresDatabase(teardown: Teardown, log: (line: string) => void)
   return database.url;
 }
 
-export async function startScanStack(options: { dir: string; codes: number; teardown: Teardown; log: (line: string) => void }): Promise<ScanStack> {
+export async function startScanStack(options: { dir: string; codes: number; ingest: IngestPlacement; teardown: Teardown; log: (line: string) => void }): Promise<ScanStack> {
   const { dir, teardown, log } = options;
   const redis = await startPrivateRedis({ aof: true, appendfsync: 'always' });
   teardown.add(() => redis.stop());
@@ -118,12 +122,25 @@ export async function startScanStack(options: { dir: string; codes: number; tear
   const wrongKey = createCodeSigner({ codeKeys: new Map([[secrets.signingKeyId, randomBytes(32)]]), signingKeyId: secrets.signingKeyId });
   const forgedCodes = Array.from({ length: FORGED_CODES }, (_, i) => wrongKey.sign(batch.id, batch.serialFirst + (i % options.codes)));
 
+  const baseConfig = { host: '127.0.0.1', adminHost: '127.0.0.1', publicUrl: baseUrl, logLevel: 'warn', redis: { keyPrefix: KEY_PREFIX } };
+  const serviceEnv = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, SCANGATE_DATA_DIR: dir };
+  const writeConfig = (name: string, config: object): string => {
+    const file = path.join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify({ ...baseConfig, ...config }));
+    return file;
+  };
   let gatewayStarts = 0;
   const stopGateway = async (gateway: ScangateProcess): Promise<void> => {
     const killer = setTimeout(() => void gateway.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await gateway.kill('SIGTERM');
     clearTimeout(killer);
   };
+
+  if (options.ingest === 'separate') {
+    const env = { ...serviceEnv, ADMIN_PORT: String(await findFreePort()), SCANGATE_CONFIG: writeConfig('ingest', { ingest: { enabled: true } }) };
+    const ingest = spawnScangate(['ingest'], env, path.join(dir, 'ingest.log'));
+    teardown.add(() => stopGateway(ingest));
+  }
 
   async function waitForIngest(): Promise<{ entries: number; seconds: number }> {
     const started = performance.now();
@@ -144,24 +161,19 @@ export async function startScanStack(options: { dir: string; codes: number; tear
     forgedCodes,
     stopGateway,
     waitForIngest,
+    async ingestLagMs() {
+      const backlog = await readBacklog(client, eventStream(KEY_PREFIX, campaign.id));
+      return backlog === null ? 0 : oldestUnackedAgeMs(backlog, Date.now());
+    },
     async startGateway(workers) {
       const name = `serve-${workers}-${++gatewayStarts}`;
-      const configFile = path.join(dir, `${name}.json`);
-      writeFileSync(
-        configFile,
-        JSON.stringify({
-          host: '127.0.0.1',
-          adminHost: '127.0.0.1',
-          publicUrl: baseUrl,
-          logLevel: 'warn',
-          // One IP sends every forged code: without this the limiter answers 429 after 30 per minute.
-          gateway: { forgedPerIpLimit: UNLIMITED },
-          redis: { keyPrefix: KEY_PREFIX },
-          workers: { mode: workers, threads: 1 },
-          ingest: { enabled: true },
-        }),
-      );
-      const env = { PORT: String(port), ADMIN_PORT: String(adminPort), REDIS_URL: redis.url, DATABASE_URL: databaseUrl, SCANGATE_DATA_DIR: dir, SCANGATE_CONFIG: configFile };
+      const configFile = writeConfig(name, {
+        // One IP sends every forged code: without this the limiter answers 429 after 30 per minute.
+        gateway: { forgedPerIpLimit: UNLIMITED },
+        workers: { mode: workers, threads: 1 },
+        ingest: { enabled: options.ingest === 'in-process' },
+      });
+      const env = { ...serviceEnv, PORT: String(port), ADMIN_PORT: String(adminPort), SCANGATE_CONFIG: configFile };
       const child = spawnScangate(['serve'], env, path.join(dir, `${name}.log`));
       teardown.add(() => stopGateway(child));
       await waitUntilReady(child, baseUrl, READY_TIMEOUT_MS);

@@ -12,10 +12,14 @@
  * (right batch and key id, wrong tag: the MAC check and a 404; the forged-per-IP limiter is set
  * out of reach, or it would answer 429 after 30 a minute). Then fresh codes at about half the
  * maximum rate (wrk has no rate control: each connection pauses between requests) for the p99.
- * Prints req/s, p50/p99, non-2xx, socket errors and a check of the answers per run, and the
+ * Prints req/s, p50/p99, non-2xx, socket errors, the ingest's lag during each gateway run (age of
+ * the oldest decision not yet in Postgres, p99 of reads every 250 ms; target < 2 s) and a check
+ * of the answers per run, and the
  * ratios next to the issue's targets: fresh ≥ 0.4× uWS hello and ≥ 1.2× node hello, forged ≥
  * 0.8× uWS hello, p99 ≤ 10 ms at half the maximum.
- *   npm run bench -- scan [--seconds 10] [--connections 256,64] [--soak 300] [--workers both] [--codes N]
+ *   npm run bench -- scan [--seconds 10] [--connections 256,64] [--soak 300] [--workers both] [--codes N] [--ingest in-process|separate]
+ * --ingest separate runs the ingest as its own `scangate ingest` process instead of inside the
+ * gateway (default in-process, as `npm start` and `serve` do), to see what sharing the event loop costs.
  * --workers both runs every case with workers.mode inline (the default config), then the fresh
  * case again with a one-thread piscina pool, and prints pool / inline; inline or pool alone runs
  * only that mode. --codes: codes minted; by default enough for every fresh run at 0.6× the uWS
@@ -47,14 +51,17 @@ import type { GatewayProcess } from '../../gateway/faults/fault-stack.js';
 import { scanJson } from '../../gateway/testing/scan-client.js';
 import { startHelloServer } from './hello-server.js';
 import { choiceOption, countListOption, countOption } from './options.js';
+import { sampleIngestLag } from './lag-sampler.js';
 import { sampleRss } from './rss-sampler.js';
 import { CodeSlices, writePathsFile } from './scan-paths.js';
 import { printHalfRate, printProgress, printRatios, printRuns, printSoak, printWorkersRatio, type CaseName, type CaseRun } from './scan-report.js';
-import { startScanStack, type WorkersMode } from './scan-stack.js';
+import { startScanStack, type IngestPlacement, type WorkersMode } from './scan-stack.js';
 import { Teardown } from './teardown.js';
 import { ensureWrk, runWrk, type WrkResult } from './wrk-runner.js';
 
 const WARMUP_SECONDS = 2;
+/** How often the ingest's lag is read during a gateway run. */
+const LAG_SAMPLE_MS = 250;
 /** Until a fresh-code rate is measured, slices assume this share of the uWS hello rate (the target is 0.4). */
 const FRESH_SHARE_OF_UWS = 0.6;
 /** Slices hold this many times the codes the expected rate needs. */
@@ -71,6 +78,7 @@ interface Options {
   /** 0: no soak */
   readonly soakSeconds: number;
   readonly codes: number | undefined;
+  readonly ingest: IngestPlacement;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -81,6 +89,7 @@ function parseOptions(args: readonly string[]): Options {
     workers: workers === 'both' ? ['inline', 'pool'] : [workers],
     soakSeconds: args.includes('--soak') ? countOption(args, 'soak', 300) : 0,
     codes: args.includes('--codes') ? countOption(args, 'codes', 1) : undefined,
+    ingest: choiceOption(args, 'ingest', ['in-process', 'separate'] as const, 'in-process'),
   };
 }
 
@@ -209,13 +218,13 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
   const runner = caseRunner(dir, options.seconds, signal);
   const maxConnections = Math.max(...options.connections);
   const [mainMode, ...otherModes] = options.workers;
-  console.log(`scan: wrk -t1, ${options.seconds} s per run after a ${WARMUP_SECONDS} s warm-up, at ${options.connections.join(' and ')} connections; workers ${options.workers.join(', ')}; ${os.cpus().length} cores`);
+  console.log(`scan: wrk -t1, ${options.seconds} s per run after a ${WARMUP_SECONDS} s warm-up, at ${options.connections.join(' and ')} connections; workers ${options.workers.join(', ')}; ingest ${options.ingest}; ${os.cpus().length} cores`);
   const runs = await measureBaselines(runner, options.connections, teardown);
 
   const uwsRps = runs.find((run) => run.name === 'uWS hello' && run.connections === maxConnections)?.result.rps ?? 0;
   const freshRuns = options.connections.length * options.workers.length + 0.5;
   const codeCount = options.codes ?? Math.ceil(uwsRps * FRESH_SHARE_OF_UWS * (options.seconds + WARMUP_SECONDS) * freshRuns * SLICE_HEADROOM);
-  const stack = await startScanStack({ dir, codes: codeCount, teardown, log: (line) => console.log(line) });
+  const stack = await startScanStack({ dir, codes: codeCount, ingest: options.ingest, teardown, log: (line) => console.log(line) });
   const fresh = freshCodes(stack.codes, uwsRps * FRESH_SHARE_OF_UWS);
   let gateway = await stack.startGateway(mainMode);
   const cookie = await deviceCookie(gateway.baseUrl, fresh.slices.take(1)[0]);
@@ -226,7 +235,12 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
   };
   const measureGateway = async (spec: Omit<CaseSpec, 'url' | 'cookie'>): Promise<CaseRun> => {
     await settleIngest();
-    const run = await runner.measure({ ...spec, url: gateway.baseUrl, cookie });
+    const lag = sampleIngestLag(() => stack.ingestLagMs(), LAG_SAMPLE_MS);
+    const measured = await runner.measure({ ...spec, url: gateway.baseUrl, cookie }).catch(async (err: unknown) => {
+      await lag.stop(); // a failed run must not leave the sampler reading Redis
+      throw err;
+    });
+    const run = { ...measured, ingestLag: await lag.stop() };
     assertRunning(gateway);
     runs.push(run);
     return run;
