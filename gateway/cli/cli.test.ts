@@ -1,35 +1,27 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../redis/keys.js';
 import { repoPath } from '../paths.js';
 import { servicesFile } from '../services/stack.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from '../testing/test-redis.js';
+import { createCliTestEnv, type CliTestEnv } from '../testing/cli-test-env.js';
+import type { TestDatabase } from '../testing/test-database.js';
+import { testRedisUrl, type TestRedis } from '../testing/test-redis.js';
 import { runCli } from './cli.js';
 
+let setup: CliTestEnv;
 let db: TestDatabase;
 let t: TestRedis;
 let dir: string;
-let env: Record<string, string>;
+let env: Readonly<Record<string, string>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  t = await createTestRedis();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'scangate-cli-'));
-  const configFile = path.join(dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ redis: { keyPrefix: t.prefix }, publicUrl: 'https://scan.example.com' }));
-  env = { DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SCANGATE_DATA_DIR: path.join(dir, 'data'), SCANGATE_CONFIG: configFile };
+  setup = await createCliTestEnv('cli');
+  ({ db, t, dir, env } = setup);
 });
 
-afterAll(async () => {
-  await db.drop();
-  await t.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => setup?.close());
 
 async function cli(argv: string[], extraEnv: Record<string, string> = {}, baseEnv: Record<string, string> = env) {
   const capture = () => {
@@ -44,15 +36,6 @@ async function cli(argv: string[], extraEnv: Record<string, string> = {}, baseEn
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('scangate CLI', () => {
   it('lists commands on --help, and answers an unknown command with usage and exit 2', async () => {
@@ -74,7 +57,7 @@ describe('scangate CLI', () => {
     const file = repoPath('config/campaigns/demo.json');
     expect((await cli(['campaign', 'apply', file])).stdout).toBe('campaign demo: stored as version 1\n');
     expect((await cli(['campaign', 'apply', file])).stdout).toBe('campaign demo: unchanged (version 1)\n');
-    const [audit] = await query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'campaign.apply'`);
+    const [audit] = await setup.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'campaign.apply'`);
     expect(audit?.actor).toMatch(/^cli:/);
   });
 
@@ -96,7 +79,7 @@ describe('scangate CLI', () => {
     const toStdout = await cli(['mint', '--campaign', 'demo', '--count', '2']);
     expect(toStdout.stdout.split('\n')).toHaveLength(4);
     expect(toStdout.stderr).toMatch(/batch demo-2 \(id 2\), serials 0-1, inactive/);
-    const batches = await query<{ name: string; printed: number; honeypots: number }>(
+    const batches = await setup.query<{ name: string; printed: number; honeypots: number }>(
       'SELECT name, printed_count::int AS printed, honeypot_count AS honeypots FROM code_batches ORDER BY id',
     );
     expect(batches).toEqual([
@@ -114,7 +97,7 @@ describe('scangate CLI', () => {
     expect(offline).toMatchObject({ code: 0, stdout: 'batch sh-1 (id 1, campaign demo): inactive\n' });
     expect(offline.stderr).toMatch(/^warning: Redis is not reachable/);
     expect(await t.redis.hget(hash, '1')).toBe('1');
-    expect(await query(`SELECT status FROM code_batches WHERE id = 1`)).toEqual([{ status: 'inactive' }]);
+    expect(await setup.query(`SELECT status FROM code_batches WHERE id = 1`)).toEqual([{ status: 'inactive' }]);
 
     const list = await cli(['batch', 'list', '--campaign', 'demo']);
     const [header, first, second] = list.stdout.trimEnd().split('\n');

@@ -120,6 +120,32 @@ describe('scan outcomes over JSON', () => {
     expect(outcomes.filter((outcome) => outcome === 'already_redeemed')).toHaveLength(199);
     expect(new Set(replies.map((reply) => reply.cookie)).size).toBe(200);
   });
+
+  it('a tier of 10 and 1,000 fresh codes at once, all drawing it: exactly 10 win it, the rest fall back to the next tier', async () => {
+    const scarce = await harness.addBatch(
+      testCampaign('scarce', {
+        tiers: [
+          { id: 'grand', kind: 'cash', value: 888, unit: 'CNY', inventory: 10, weight: 1 },
+          { id: 'coupon', kind: 'coupon', value: 5, unit: 'CNY', inventory: 100_000, weight: 0 },
+        ],
+      }),
+      { count: 1000 },
+    );
+    const replies = await Promise.all(Array.from({ length: 1000 }, () => scanJson(base, scarce.fresh())));
+    expect(replies.every((reply) => reply.status === 200 && reply.body.outcome === 'won')).toBe(true);
+    expect(replies.filter((reply) => reply.body.prize?.tier === 'grand')).toHaveLength(10);
+    expect(replies.filter((reply) => reply.body.prize?.tier === 'coupon')).toHaveLength(990);
+  });
+
+  it('a consumer limited to 3 codes sending 50 fresh codes at once: exactly 3 redeemed, 47 limit_reached', async () => {
+    const three = await harness.addBatch(testCampaign('three-each', { limits: { perConsumerPerDay: 100, perConsumerPerCampaign: 3 } }), { count: 50 });
+    // the device's cookie, from a scan of another campaign
+    const { cookie } = await scanJson(base, batches.live.fresh());
+    const replies = await Promise.all(Array.from({ length: 50 }, () => scanJson(base, three.fresh(), { cookie })));
+    const outcomes = replies.map((reply) => reply.body.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'won')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome === 'limit_reached')).toHaveLength(47);
+  });
 });
 
 describe('scan page', () => {

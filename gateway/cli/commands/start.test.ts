@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../../config/app-config.js';
 import { isScangateError, ScangateError } from '../../errors.js';
@@ -10,29 +8,21 @@ import { spawnScangate } from '../../faults/scangate-process.js';
 import { campaignKeys } from '../../redis/keys.js';
 import { findFreePort } from '../../services/free-port.js';
 import { scanJson } from '../../testing/scan-client.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from '../../testing/test-redis.js';
+import { createCliTestEnv, type CliTestEnv } from '../../testing/cli-test-env.js';
+import type { TestRedis } from '../../testing/test-redis.js';
 import { startStack } from './start.js';
 
-let db: TestDatabase;
+let setup: CliTestEnv;
 let t: TestRedis;
 let dir: string;
-let env: Record<string, string>;
+let env: Readonly<Record<string, string>>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  t = await createTestRedis();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'scangate-start-'));
-  const configFile = path.join(dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ redis: { keyPrefix: t.prefix }, publicUrl: 'https://scan.example.com' }));
-  env = { DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SCANGATE_DATA_DIR: path.join(dir, 'data'), SCANGATE_CONFIG: configFile };
+  setup = await createCliTestEnv('start');
+  ({ t, dir, env } = setup);
 });
 
-afterAll(async () => {
-  await db.drop();
-  await t.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => setup?.close());
 
 const urlLine = /^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/;
 
@@ -58,15 +48,6 @@ async function start() {
   }
 }
 
-async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('scangate start', () => {
   it('migrates, applies the demo campaign, mints a fresh active demo batch on every run, serves it, and stops on Ctrl-C', async () => {
@@ -90,8 +71,8 @@ describe('scangate start', () => {
     expect(second.exit).toEqual({ code: 0, signal: null });
     expect(second.urls).not.toContain(urls[0]);
 
-    expect(await query('SELECT id, current_version FROM campaigns')).toEqual([{ id: 'demo', current_version: 1 }]);
-    const batches = await query<{ id: number }>('SELECT id, status, printed_count::int AS printed, honeypot_count AS honeypots FROM code_batches ORDER BY id');
+    expect(await setup.query('SELECT id, current_version FROM campaigns')).toEqual([{ id: 'demo', current_version: 1 }]);
+    const batches = await setup.query<{ id: number }>('SELECT id, status, printed_count::int AS printed, honeypot_count AS honeypots FROM code_batches ORDER BY id');
     expect(batches).toEqual([
       { id: batches[0]?.id, status: 'active', printed: 12, honeypots: 2 },
       { id: batches[1]?.id, status: 'active', printed: 12, honeypots: 2 },
@@ -101,11 +82,11 @@ describe('scangate start', () => {
   });
 
   it('stops before seeding when shutdown was asked for during start-up', async () => {
-    const [before] = await query<{ n: number }>('SELECT count(*)::int AS n FROM code_batches');
+    const [before] = await setup.query<{ n: number }>('SELECT count(*)::int AS n FROM code_batches');
     const controller = new AbortController();
     controller.abort(new ScangateError('GW_ERR_SHUTTING_DOWN', 'SIGINT received'));
     const outcome = await startStack(loadAppConfig(env), { info: () => undefined }, { signal: controller.signal }).catch((err: unknown) => err);
     expect(isScangateError(outcome, 'GW_ERR_SHUTTING_DOWN')).toBe(true);
-    expect(await query('SELECT count(*)::int AS n FROM code_batches')).toEqual([before]);
+    expect(await setup.query('SELECT count(*)::int AS n FROM code_batches')).toEqual([before]);
   });
 });
