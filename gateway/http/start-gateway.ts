@@ -45,6 +45,8 @@ const CAMPAIGN_REFRESH_MS = 5000;
 const READINESS_PING_TIMEOUT_MS = 1000;
 /** How long start waits for Redis before going on without it (campaigns are prepared at the next refresh). */
 const REDIS_START_WAIT_MS = 3000;
+/** How long a stopping gateway's ingest may spend committing the decisions still unread. */
+const INGEST_DRAIN_MS = 5000;
 
 /** Resolves with `fallback` after `ms` unless `promise` settles first. */
 function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
@@ -107,7 +109,8 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   async function release(): Promise<void> {
     catalog.close();
     await recovery.close();
-    await ingest?.stop();
+    // every scan is answered by now: what they appended goes to Postgres before the process ends
+    await ingest?.stop({ drainMs: INGEST_DRAIN_MS });
     await Promise.all([batcher.close(), assessor.close(), ops?.close()]);
     await redis.quit().catch(() => redis.disconnect());
     await pool.end();

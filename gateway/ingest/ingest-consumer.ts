@@ -51,6 +51,9 @@ export class IngestConsumer {
   private nextDiscovery = 0;
   private nextMaintenance = 0;
   private nextReclaim = 0;
+  /** drain(): read without blocking until the streams hold nothing new, or until this time (ms) */
+  private drainUntil: number | null = null;
+  private drained = false;
 
   constructor(private readonly options: IngestConsumerOptions) {
     const { config, redis, sink, metrics, logger } = options;
@@ -84,6 +87,24 @@ export class IngestConsumer {
     await leaveGroup(this.options.redis, this.name, this.streams).catch(() => undefined);
   }
 
+  /**
+   * The graceful end of a gateway whose scans are all decided: reads what is still undelivered in
+   * the streams, commits it, then stops as stop() does. Bounded by `timeoutMs`: past it, what is
+   * left waits for another consumer.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.drainUntil = Date.now() + timeoutMs;
+    this.nextDiscovery = 0; // a campaign whose first decisions came in the last seconds has a stream not yet joined
+    if (this.blocked && this.blockingClientId !== null) await this.options.redis.client('UNBLOCK', this.blockingClientId).catch(() => undefined);
+    const deadline = setTimeout(() => void this.stop(), timeoutMs);
+    try {
+      await this.running;
+    } finally {
+      clearTimeout(deadline);
+    }
+    await this.stop();
+  }
+
   /** Every stream's backlog as last sampled (about once a second). */
   lastBacklogs(): readonly StreamBacklog[] {
     return this.backlogs;
@@ -94,7 +115,7 @@ export class IngestConsumer {
   }
 
   private async loop(): Promise<void> {
-    for (let failures = 0; !this.stopped; ) {
+    for (let failures = 0; !this.stopped && !this.drained; ) {
       try {
         await this.step();
         failures = 0;
@@ -137,6 +158,13 @@ export class IngestConsumer {
     }
     let deadline = batch.length > 0 ? now + batchWaitMs : null;
     while (batch.length < batchMax && !this.stopped) {
+      if (this.drainUntil !== null) {
+        // Draining: no waiting for more; an empty read means the streams are all delivered.
+        const entries = await readNew(this.options.redis, this.name, this.streams, batchMax - batch.length, 0);
+        if (entries.length === 0 || Date.now() >= this.drainUntil) this.drained = true;
+        batch.push(...entries);
+        break;
+      }
       // An idle read wakes up in time for the next reclaim and maintenance.
       const blockMs = Math.floor((deadline ?? Math.min(now + idleBlockMs, this.nextReclaim, this.nextMaintenance)) - Date.now());
       if (blockMs < 1) break;

@@ -7,7 +7,7 @@ import { decodeScanEvent } from './event-decoder.js';
 import { createIngestHarness, type IngestHarness } from './ingest-harness.js';
 import { appendScanEvents, scanEventMap, type EventMap } from './scan-event-fixtures.js';
 import { ScanEventWriter } from './scan-event-writer.js';
-import { readBacklog } from './stream-backlog.js';
+import { backlogEntries, readBacklog } from './stream-backlog.js';
 import { eventPayload } from './stream-entry.js';
 
 /** Every outcome, replays and missing tiers included; 3 in 10 consume a code (won/no_prize/held, not replays). */
@@ -105,5 +105,24 @@ describe('ingest: stream → Postgres', () => {
     const backlog = await readBacklog(h.t.redis, stream);
     expect(backlog?.pending).toBe(0);
     expect((await eventsOf('stopping')) + (backlog?.undelivered ?? 0)).toBe(2000);
+  });
+
+  it('drains on a gateway\'s graceful stop: everything in the streams is committed, a campaign stream it had not joined too', async () => {
+    const known = h.stream('drain-known');
+    await appendScanEvents(h.t.redis, known.key, mixedEvents(10));
+    const consumer = h.consumer({ ingest: { batchMax: 100 } });
+    consumer.start();
+    await h.waitUntil('the first rows landed', async () => (await eventsOf('drain-known')) === 10);
+    // the last decisions before the stop, one of them in a stream the consumer has not discovered yet
+    await appendScanEvents(h.t.redis, known.key, mixedEvents(700));
+    const late = h.stream('drain-late');
+    await appendScanEvents(h.t.redis, late.key, mixedEvents(30));
+    await consumer.drain(10_000);
+    expect(await eventsOf('drain-known')).toBe(710);
+    expect(await eventsOf('drain-late')).toBe(30);
+    for (const stream of [known, late]) {
+      const backlog = await readBacklog(h.t.redis, stream);
+      expect(backlog && backlogEntries(backlog)).toBe(0);
+    }
   });
 });

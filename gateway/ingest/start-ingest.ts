@@ -25,8 +25,12 @@ export interface IngestDeps {
 export interface RunningIngest {
   /** this process's consumer name in the ingest group */
   readonly consumer: string;
-  /** Finishes the batches in flight (commit, ack), leaves the group, closes its connection. */
-  stop(): Promise<void>;
+  /**
+   * Finishes the batches in flight (commit, ack), leaves the group, closes its connection. With
+   * `drainMs` (a gateway stopping after its last scan), first commits what is still unread in the
+   * streams, for at most that long.
+   */
+  stop(options?: { drainMs?: number }): Promise<void>;
   /** Lag as last sampled (about once a second). */
   lag(): IngestLag;
   /** For /readyz: the backlog has reached config.ingest.backlogDegradedAt. */
@@ -49,8 +53,8 @@ export function startIngest(config: AppConfig, deps: IngestDeps): RunningIngest 
   deps.logger.info({ consumer: consumer.name }, 'ingest: started');
   return {
     consumer: consumer.name,
-    async stop() {
-      await consumer.stop();
+    async stop(options = {}) {
+      await (options.drainMs === undefined ? consumer.stop() : consumer.drain(options.drainMs));
       blockingRedis.disconnect();
       deps.logger.info({ consumer: consumer.name }, 'ingest: stopped');
     },
