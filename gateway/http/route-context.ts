@@ -45,6 +45,7 @@ export function respondLater(deps: RouteDeps, res: HttpResponse, ctx: RequestCon
 
 /** A reply, closing the connection after it while the server stops. */
 export function sendAnswer(deps: RouteDeps, res: HttpResponse, ctx: RequestContext, reply: HttpReply): void {
+  deps.inFlight.touch();
   sendReply(res, ctx, deps.stopping() ? { ...reply, close: true } : reply);
 }
 

@@ -45,6 +45,8 @@ const CAMPAIGN_REFRESH_MS = 5000;
 const READINESS_PING_TIMEOUT_MS = 1000;
 /** How long start waits for Redis before going on without it (campaigns are prepared at the next refresh). */
 const REDIS_START_WAIT_MS = 3000;
+/** A stopping gateway closes its connections once no request has come for this long (see InFlight.settled). */
+const SHUTDOWN_QUIET_MS = 100;
 /** How long a stopping gateway's ingest may spend committing the decisions still unread. */
 const INGEST_DRAIN_MS = 5000;
 
@@ -174,7 +176,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
       if (stopping) return;
       stopping = true;
       listening.close();
-      if (!(await inFlight.drained(config.gateway.shutdownGraceMs))) logger.warn({ inFlight: inFlight.count() }, 'stopping with scans still in flight');
+      if (!(await inFlight.settled(SHUTDOWN_QUIET_MS, config.gateway.shutdownGraceMs))) logger.warn({ inFlight: inFlight.count() }, 'stopping with scans still in flight');
       // uWS's close() (not in its typings) ends every connection, idle keep-alives included.
       (app as unknown as { close(): void }).close();
       await release();
