@@ -98,6 +98,23 @@ describe('malformed requests are answered, never with a 5xx', () => {
 describe('awkward clients', () => {
   // uWS (v20) serves HTTP/1.1 only: an HTTP/1.0 request never reaches a handler and the connection
   // idles until uWS's timeout closes it.
+  it('closes slow-loris connections that dribble their headers, and keeps serving meanwhile', async () => {
+    // Each sends a byte of an endless header every 300 ms: uWS's idle timeout is not reset by them.
+    const dribblers = Array.from({ length: 20 }, () => {
+      const socket = net.connect(gateway.port, '127.0.0.1');
+      const header = `GET /s/${'A'.repeat(30)} HTTP/1.1\r\nHost: x\r\nX-Slow: `;
+      let sent = 0;
+      const timer = setInterval(() => socket.write(header[sent++ % header.length] ?? 'a'), 300);
+      return new Promise<boolean>((resolve) => {
+        socket.on('close', () => resolve(true)).on('error', () => undefined);
+        setTimeout(() => resolve(false), 25_000).unref();
+      }).finally(() => clearInterval(timer));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await scanJson(base, batch.fresh())).body.outcome).toBe('won');
+    expect(await Promise.all(dribblers)).toEqual(Array(20).fill(true));
+  }, 40_000);
+
   it('leaves an HTTP/1.0 request unanswered (uWS) and keeps serving', async () => {
     const raw = await rawExchange(gateway.port, `GET /s/${batch.fresh()} HTTP/1.0\r\nHost: x\r\nAccept: application/json\r\n\r\n`);
     expect(raw).toBe('');
