@@ -1,5 +1,6 @@
 import type { HttpResponse } from 'uWebSockets.js';
 import { ScangateError } from '../errors.js';
+import type { RequestContext } from './request-context.js';
 
 /** application/json, with or without parameters (charset); the media type is case-insensitive. */
 export function isJsonContentType(contentType: string): boolean {
@@ -8,16 +9,15 @@ export function isJsonContentType(contentType: string): boolean {
 }
 
 /**
- * Reads a request body of at most `maxBytes` and parses it as JSON (`declaredLength`: the
- * Content-Length header, "" when there is none). uWS hands the body over in
+ * Reads a request body of at most `maxBytes` and parses it as JSON. uWS hands the body over in
  * chunks whose memory it reuses, so each is copied. Must be called before the handler returns.
  * Rejects with GW_ERR_BODY_TOO_LARGE as soon as the limit is passed (a declared Content-Length
  * over it is refused before a byte is read) and GW_ERR_BAD_JSON when it does not parse.
  */
-export function readJsonBody(res: HttpResponse, declaredLength: string, maxBytes: number): Promise<unknown> {
+export function readJsonBody(res: HttpResponse, ctx: RequestContext, maxBytes: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    if (declaredLength !== '' && Number(declaredLength) > maxBytes) {
-      reject(new ScangateError('GW_ERR_BODY_TOO_LARGE', `${declaredLength} bytes declared, ${maxBytes} allowed`));
+    if (ctx.contentLength !== '' && Number(ctx.contentLength) > maxBytes) {
+      reject(new ScangateError('GW_ERR_BODY_TOO_LARGE', `${ctx.contentLength} bytes declared, ${maxBytes} allowed`));
       return;
     }
     const chunks: Buffer[] = [];

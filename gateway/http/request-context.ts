@@ -2,10 +2,8 @@ import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
 import { clientAddress } from './client-ip.js';
 
 /**
- * What every handler needs from one request, copied out of uWS's HttpRequest before the handler
- * returns (the HttpRequest is dead after that), plus the request's own state. Headers only some
- * requests need are read by those (readDeviceHeaders): each read is a call into uWS, and a forged
- * code, answered at once, needs none of them.
+ * Everything a handler needs from one request, copied out of uWS's HttpRequest before the
+ * handler returns (the HttpRequest is dead after that), plus the request's own state.
  */
 export interface RequestContext {
   readonly method: string;
@@ -14,6 +12,11 @@ export interface RequestContext {
   readonly targetBytes: number;
   readonly ip: string;
   readonly accept: string;
+  readonly acceptLanguage: string;
+  readonly cookie: string;
+  readonly userAgent: string;
+  readonly contentType: string;
+  readonly contentLength: string;
   readonly receivedAt: number;
   /** set by onAborted: the client went away and res must not be touched again */
   aborted: boolean;
@@ -30,19 +33,13 @@ export function readRequest(res: HttpResponse, req: HttpRequest, trustProxy: boo
     targetBytes: Buffer.byteLength(path) + (query ? Buffer.byteLength(query) + 1 : 0),
     ip: clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), trustProxy ? req.getHeader('x-forwarded-for') : '', trustProxy),
     accept: req.getHeader('accept'),
+    acceptLanguage: req.getHeader('accept-language'),
+    cookie: req.getHeader('cookie'),
+    userAgent: req.getHeader('user-agent'),
+    contentType: req.getHeader('content-type'),
+    contentLength: req.getHeader('content-length'),
     receivedAt: Date.now(),
     aborted: false,
     answered: false,
   };
-}
-
-/** What tells one phone from another: read for a scan whose code verified. */
-export interface DeviceHeaders {
-  readonly cookie: string;
-  readonly userAgent: string;
-}
-
-/** Only while the handler runs (the HttpRequest dies when it returns). */
-export function readDeviceHeaders(req: HttpRequest): DeviceHeaders {
-  return { cookie: req.getHeader('cookie'), userAgent: req.getHeader('user-agent') };
 }

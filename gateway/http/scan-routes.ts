@@ -4,7 +4,7 @@ import { pickLocale } from '../pages/locale.js';
 import type { HttpReply } from './http-reply.js';
 import { isJsonContentType, readJsonBody } from './json-body.js';
 import { answerReply, refusalReply, type ScanFormat } from './replies.js';
-import { readDeviceHeaders, readRequest, type DeviceHeaders, type RequestContext } from './request-context.js';
+import { readRequest, type RequestContext } from './request-context.js';
 import { refuse, respondLater, sendAnswer, type RouteDeps } from './route-context.js';
 import { parseScanBody } from './scan-body.js';
 import type { ScanInput, ScanResult, ScanService } from './scan-service.js';
@@ -15,8 +15,8 @@ export interface ScanRouteDeps extends RouteDeps {
 
 const wantsJson = (accept: string): boolean => accept.includes('application/json');
 
-function inputOf(ctx: RequestContext, rawCode: string, deviceHeaders: () => DeviceHeaders, location: { lat?: number; lon?: number } = {}): ScanInput {
-  return { rawCode, ...location, ip: ctx.ip, deviceHeaders, receivedAt: ctx.receivedAt, abandoned: () => ctx.aborted };
+function inputOf(ctx: RequestContext, rawCode: string, location: { lat?: number; lon?: number } = {}): ScanInput {
+  return { rawCode, ...location, ip: ctx.ip, userAgent: ctx.userAgent, cookie: ctx.cookie, receivedAt: ctx.receivedAt, abandoned: () => ctx.aborted };
 }
 
 /**
@@ -54,13 +54,12 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
     const startedAt = performance.now();
     const ctx = readRequest(res, req, gateway.trustProxy);
     const rawCode = req.getParameter(0) ?? '';
-    const format: ScanFormat = wantsJson(ctx.accept) ? { kind: 'json' } : { kind: 'html', locale: pickLocale(req.getHeader('accept-language')) };
+    const format: ScanFormat = wantsJson(ctx.accept) ? { kind: 'json' } : { kind: 'html', locale: pickLocale(ctx.acceptLanguage) };
     const refusal = refusedUpFront(ctx);
     if (refusal) return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, refusal));
     let result: ScanResult | Promise<ScanResult>;
     try {
-      // scan() asks for the device headers while this handler still runs, and only for a genuine code
-      result = deps.service.scan(inputOf(ctx, rawCode, () => readDeviceHeaders(req)));
+      result = deps.service.scan(inputOf(ctx, rawCode));
     } catch (err) {
       // uWS ends the process when a handler throws without answering: nothing may escape.
       return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, err));
@@ -79,15 +78,10 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
     const format: ScanFormat = { kind: 'json' };
     const refusal = refusedUpFront(ctx);
     if (refusal) return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, refusal));
-    // The body arrives after this handler returns: everything from the HttpRequest is read now.
-    const contentType = req.getHeader('content-type');
-    const declaredLength = req.getHeader('content-length');
-    const device = readDeviceHeaders(req);
     respondLater(deps, res, ctx, format, async () => {
-      if (!isJsonContentType(contentType)) throw new ScangateError('GW_ERR_CONTENT_TYPE', contentType || 'none');
-      const body = parseScanBody(await readJsonBody(res, declaredLength, gateway.maxBodyBytes));
-      const location = body.lat === undefined ? {} : { lat: body.lat, lon: body.lon };
-      return replyFor(format, await deps.service.scan(inputOf(ctx, body.code, () => device, location)), startedAt);
+      if (!isJsonContentType(ctx.contentType)) throw new ScangateError('GW_ERR_CONTENT_TYPE', ctx.contentType || 'none');
+      const body = parseScanBody(await readJsonBody(res, ctx, gateway.maxBodyBytes));
+      return replyFor(format, await deps.service.scan(inputOf(ctx, body.code, body.lat === undefined ? {} : { lat: body.lat, lon: body.lon })), startedAt);
     });
   }
 

@@ -5,7 +5,6 @@ import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
 import type { DeviceCookies } from './device-cookie.js';
 import type { ForgedLimiter } from './forged-limiter.js';
-import type { DeviceHeaders } from './request-context.js';
 import { answerFromDecision, invalidAnswer, type ScanAnswer } from './scan-answer.js';
 
 /** One scan as the HTTP layer read it. */
@@ -15,11 +14,8 @@ export interface ScanInput {
   readonly lat?: number;
   readonly lon?: number;
   readonly ip: string;
-  /**
-   * The device's cookie and agent, asked for only once the code verified, synchronously inside
-   * scan() (for a GET they are read from uWS's HttpRequest, alive only while the handler runs).
-   */
-  readonly deviceHeaders: () => DeviceHeaders;
+  readonly userAgent: string;
+  readonly cookie: string;
   readonly receivedAt: number;
   /** the client went away: a scan not yet sent to Redis is then dropped, undecided */
   readonly abandoned: () => boolean;
@@ -72,12 +68,12 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
   const { verifier, limiter, devices, catalog, assessQueue, decide } = deps;
   const invalid = (): ScanResult => ({ kind: 'answer', answer: invalidAnswer(), setCookie: null });
 
-  async function decideGenuine(input: ScanInput, code: GenuineCode, headers: DeviceHeaders): Promise<ScanResult> {
+  async function decideGenuine(input: ScanInput, code: GenuineCode): Promise<ScanResult> {
     // A genuine signature on a batch no campaign holds (deleted, or minted elsewhere): not ours to redeem.
     const entry = catalog.find(code.batchId) ?? (await catalog.findAfterReload(code.batchId));
     if (entry === undefined) return invalid();
     const { campaign, batch } = entry;
-    const device = devices.identify(headers.cookie);
+    const device = devices.identify(input.cookie);
     const request: ScanRequest = {
       code: code.code,
       campaignId: campaign.id,
@@ -86,7 +82,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       deviceId: device.deviceId,
       newDevice: device.newDevice,
       ip: input.ip,
-      userAgent: headers.userAgent,
+      userAgent: input.userAgent,
       ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
       forgedAttempts: limiter.attempts(input.ip, input.receivedAt),
       receivedAt: input.receivedAt,
@@ -102,7 +98,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       const retryAfterSeconds = limiter.blockedFor(input.ip, input.receivedAt);
       if (retryAfterSeconds > 0) return { kind: 'rate_limited', retryAfterSeconds };
       const code = verifier.verify(input.rawCode);
-      if (code.valid) return decideGenuine(input, code, input.deviceHeaders());
+      if (code.valid) return decideGenuine(input, code);
       limiter.record(input.ip, input.receivedAt);
       deps.onForged();
       return invalid();
