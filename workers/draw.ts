@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { hmacSha256, type KeyedHmac } from '../gateway/crypto/hmac-sha256.js';
 
 /** 48 bits of the MAC make the uniform fraction: exact in a double, and no modulo bias. */
 const FRACTION_BYTES = 6;
@@ -12,8 +12,19 @@ const FRACTION_SCALE = 2 ** (FRACTION_BYTES * 8);
  * -1 when the no-prize slot is drawn. A weight of 0 is never drawn.
  */
 export function drawTier(drawKey: Buffer, code: string, weights: readonly number[]): number {
-  const mac = createHmac('sha256', drawKey).update(code).digest();
-  return slotAt(mac.readUIntBE(0, FRACTION_BYTES) / FRACTION_SCALE, weights);
+  const mac = keyedFor(drawKey).digest(code);
+  let fraction = 0;
+  for (let i = 0; i < FRACTION_BYTES; i++) fraction = fraction * 256 + (mac[i] as number);
+  return slotAt(fraction / FRACTION_SCALE, weights);
+}
+
+/** A campaign's draw key is one Buffer for the life of the process (secrets caches it): its pads are hashed once. */
+const keyedByKey = new WeakMap<Buffer, KeyedHmac>();
+
+function keyedFor(drawKey: Buffer): KeyedHmac {
+  let keyed = keyedByKey.get(drawKey);
+  if (keyed === undefined) keyedByKey.set(drawKey, (keyed = hmacSha256(drawKey)));
+  return keyed;
 }
 
 /** The slot whose share of the cumulative weights contains `fraction` (0 <= fraction < 1). */

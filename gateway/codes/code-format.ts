@@ -1,4 +1,4 @@
-import { createHmac, type KeyObject } from 'node:crypto';
+import type { KeyedHmac } from '../crypto/hmac-sha256.js';
 import { readNumber, writeBytes, writeNumber } from './crockford.js';
 
 /**
@@ -34,9 +34,9 @@ export function writeSignedPart(keyId: number, batchId: number, serial: number, 
   writeNumber(serial, SERIAL_WIDTH, target, offset + SERIAL_AT);
 }
 
-/** HMAC-SHA-256 of the signed part; the tag is its first TAG_BYTES bytes. */
-export function codeMac(key: KeyObject, signedPart: Uint8Array): Buffer {
-  return createHmac('sha256', key).update(signedPart).digest();
+/** HMAC-SHA-256 of the signed part (the key's buffer, valid until its next call); the tag is its first TAG_BYTES bytes. */
+export function codeMac(key: KeyedHmac, signedPart: Uint8Array): Uint8Array {
+  return key.digest(signedPart);
 }
 
 /** Writes the tag (CODE_LENGTH - SIGNED_LENGTH ASCII bytes) taken from `mac` at `offset`. */

@@ -1,4 +1,4 @@
-import { createSecretKey } from 'node:crypto';
+import { hmacSha256 } from '../crypto/hmac-sha256.js';
 import { ScangateError } from '../errors.js';
 import type { Secrets } from '../secrets.js';
 import { CODE_LENGTH, codeMac, MAX_BATCH_ID, MAX_SERIAL, SIGNED_LENGTH, TAG_AT, writeSignedPart, writeTag } from './code-format.js';
@@ -20,7 +20,7 @@ export function createCodeSigner(secrets: Pick<Secrets, 'codeKeys' | 'signingKey
   const keyId = secrets.signingKeyId;
   const keyBytes = secrets.codeKeys.get(keyId);
   if (!keyBytes) throw new ScangateError('GW_ERR_SECRETS', `signing key id ${keyId} has no code key`);
-  const key = createSecretKey(keyBytes);
+  const key = hmacSha256(keyBytes);
   const signedPart = Buffer.alloc(SIGNED_LENGTH);
   const code = Buffer.alloc(CODE_LENGTH);
 

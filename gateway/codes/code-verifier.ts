@@ -1,4 +1,5 @@
-import { createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacSha256, type KeyedHmac } from '../crypto/hmac-sha256.js';
 import type { Secrets } from '../secrets.js';
 import {
   batchIdOf,
@@ -55,7 +56,7 @@ const readFailureReason: Record<number, InvalidCodeReason> = {
  * thread; invalid results are shared frozen objects.
  */
 export function createCodeVerifier(secrets: Pick<Secrets, 'codeKeys' | 'retiredKeyIds'>): CodeVerifier {
-  const keys = new Map<number, KeyObject>([...secrets.codeKeys].map(([id, key]) => [id, createSecretKey(key)]));
+  const keys = new Map<number, KeyedHmac>([...secrets.codeKeys].map(([id, key]) => [id, hmacSha256(key)]));
   const values = new Uint8Array(CODE_LENGTH);
   const canonical = Buffer.alloc(CODE_LENGTH);
   const signedPart = canonical.subarray(0, SIGNED_LENGTH);
@@ -77,7 +78,7 @@ export function createCodeVerifier(secrets: Pick<Secrets, 'codeKeys' | 'retiredK
       if (!key) return invalid.unknown_key;
 
       for (let i = 0; i < CODE_LENGTH; i++) canonical[i] = symbolBytes[values[i] as number] as number;
-      codeMac(key, signedPart).copy(expectedTag, 0, 0, TAG_BYTES);
+      expectedTag.set(codeMac(key, signedPart).subarray(0, TAG_BYTES));
       readBytes(values, TAG_AT, TAG_BYTES, givenTag);
       if (!timingSafeEqual(givenTag, expectedTag)) return invalid.bad_tag;
       return { valid: true, code: canonical.toString('latin1'), keyId, batchId: batchIdOf(values), serial: serialOf(values) };

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hmacSha256 } from '../crypto/hmac-sha256.js';
 
 /** The consumer's device, as the signed `sgd` cookie says or as a fresh identity. */
 export interface DeviceIdentity {
@@ -32,7 +33,8 @@ function cookieValue(cookieHeader: string): string | undefined {
  * or tampered cookie is never an error: the phone simply becomes a new device.
  */
 export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceCookies {
-  const macOf = (deviceId: string) => createHmac('sha256', cookieKey).update(deviceId).digest().subarray(0, MAC_BYTES);
+  const cookieMac = hmacSha256(cookieKey);
+  const macOf = (deviceId: string) => cookieMac.digest(deviceId).subarray(0, MAC_BYTES);
   const attributes = `; Path=/; Max-Age=${MAX_AGE_SECONDS}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 
   function verified(value: string | undefined): string | undefined {
@@ -49,7 +51,7 @@ export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceC
       const known = cookieHeader === '' ? undefined : verified(cookieValue(cookieHeader));
       if (known !== undefined) return { deviceId: known, newDevice: false, setCookie: null };
       const deviceId = randomBytes(16).toString('base64url');
-      return { deviceId, newDevice: true, setCookie: `${COOKIE_NAME}=${deviceId}.${macOf(deviceId).toString('base64url')}${attributes}` };
+      return { deviceId, newDevice: true, setCookie: `${COOKIE_NAME}=${deviceId}.${Buffer.from(macOf(deviceId)).toString('base64url')}${attributes}` };
     },
   };
 }
