@@ -13,6 +13,12 @@ export interface RedisServerOptions {
   /** AOF on or off; off means the server keeps nothing across a restart (no RDB snapshots either). */
   readonly aof: boolean;
   readonly appendfsync: AppendFsync;
+  /**
+   * Rewrite the AOF by itself as it grows (Redis's default, true). A benchmark turns it off and
+   * compacts between its runs: a rewrite forks and compresses the whole dataset, which on a box
+   * shared with the gateway takes a core away in the middle of a measurement.
+   */
+  readonly autoAofRewrite?: boolean;
 }
 
 /** Runs a redis-server on 127.0.0.1:<port> with its data in `dir`. */
@@ -28,6 +34,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
       '--appendonly', options.aof ? 'yes' : 'no',
       '--appendfsync', options.appendfsync,
       '--save', '',
+      ...(options.autoAofRewrite === false ? ['--auto-aof-rewrite-percentage', '0'] : []),
       '--daemonize', 'no',
     ],
     dir: options.dir,

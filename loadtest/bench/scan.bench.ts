@@ -11,13 +11,21 @@
  * (4) replays, the same device re-scanning codes it redeemed (replay:true); (5) forged codes
  * (right batch and key id, wrong tag: the MAC check and a 404; the forged-per-IP limiter is set
  * out of reach, or it would answer 429 after 30 a minute). Then fresh codes at about half the
- * maximum rate (wrk has no rate control: each connection pauses between requests) for the p99.
+ * maximum rate for the p99 (wrk has no rate control: each connection pauses between requests, a
+ * random time with the mean that gives the rate, as independent phones arrive), and once more
+ * with every connection pausing exactly that long (lockstep: connections answered in one batch
+ * come back as one burst), for comparison.
  * Prints req/s, p50/p99, non-2xx, socket errors, the ingest's lag during each gateway run (age of
  * the oldest decision not yet in Postgres, p99 of reads every 250 ms; target < 2 s) and a check
  * of the answers per run, and the
  * ratios next to the issue's targets: fresh ≥ 0.4× uWS hello and ≥ 1.2× node hello, forged ≥
  * 0.8× uWS hello, p99 ≤ 10 ms at half the maximum.
  *   npm run bench -- scan [--seconds 10] [--connections 256,64] [--soak 300] [--workers both] [--codes N] [--ingest in-process|separate]
+ *                         [--aof-rewrite between-runs|auto]
+ * --aof-rewrite between-runs (default) has Redis rewrite its AOF only between cases, while the
+ * ingest catches up: a rewrite forks and compresses the whole dataset, and on these two shared
+ * cores one landing inside a run took about a third off it (BENCHMARKS.md). auto keeps Redis's
+ * own schedule (as production does, where Redis has cores of its own).
  * --ingest separate runs the ingest as its own `scangate ingest` process instead of inside the
  * gateway (default in-process, as `npm start` and `serve` do), to see what sharing the event loop costs.
  * --workers both runs every case with workers.mode inline (the default config), then the fresh
@@ -54,8 +62,8 @@ import { choiceOption, countListOption, countOption } from './options.js';
 import { sampleIngestLag } from './lag-sampler.js';
 import { sampleRss } from './rss-sampler.js';
 import { CodeSlices, writePathsFile } from './scan-paths.js';
-import { printHalfRate, printProgress, printRatios, printRuns, printSoak, printWorkersRatio, type CaseName, type CaseRun } from './scan-report.js';
-import { startScanStack, type IngestPlacement, type WorkersMode } from './scan-stack.js';
+import { printHalfRate, printProgress, printRatios, printRuns, printSoak, printWorkersRatio, type CaseName, type CaseRun, type PauseKind } from './scan-report.js';
+import { startScanStack, type AofRewrite, type IngestPlacement, type WorkersMode } from './scan-stack.js';
 import { Teardown } from './teardown.js';
 import { ensureWrk, runWrk, type WrkResult } from './wrk-runner.js';
 
@@ -79,6 +87,7 @@ interface Options {
   readonly soakSeconds: number;
   readonly codes: number | undefined;
   readonly ingest: IngestPlacement;
+  readonly aofRewrite: AofRewrite;
 }
 
 function parseOptions(args: readonly string[]): Options {
@@ -90,6 +99,7 @@ function parseOptions(args: readonly string[]): Options {
     soakSeconds: args.includes('--soak') ? countOption(args, 'soak', 300) : 0,
     codes: args.includes('--codes') ? countOption(args, 'codes', 1) : undefined,
     ingest: choiceOption(args, 'ingest', ['in-process', 'separate'] as const, 'in-process'),
+    aofRewrite: choiceOption(args, 'aof-rewrite', ['between-runs', 'auto'] as const, 'between-runs'),
   };
 }
 
@@ -101,6 +111,8 @@ interface CaseSpec {
   readonly url: string;
   readonly cookie?: string;
   readonly delayMs?: number;
+  /** how the connections pause (default fixed) */
+  readonly pause?: PauseKind;
   /** the codes of one wrk run of `seconds` (asked for the warm-up, then for the measured run) */
   codes(seconds: number): readonly string[];
   /** told how each wrk run (the warm-up too) was answered */
@@ -113,10 +125,11 @@ function caseRunner(dir: string, seconds: number, signal: AbortSignal) {
     signal.throwIfAborted();
     const codes = spec.codes(runSeconds);
     const pathsFile = writePathsFile(dir, `run-${++runs}`, codes);
-    const result = await runWrk({ url: spec.url, pathsFile, connections: spec.connections, seconds: runSeconds, cookie: spec.cookie, delayMs: spec.delayMs }, signal);
+    const pause = spec.pause ?? 'fixed';
+    const result = await runWrk({ url: spec.url, pathsFile, connections: spec.connections, seconds: runSeconds, cookie: spec.cookie, delayMs: spec.delayMs, pause }, signal);
     await rm(pathsFile);
     spec.walked?.(codes, result);
-    return { name: spec.name, workers: spec.workers, connections: spec.connections, paths: codes.length, delayMs: spec.delayMs ?? 0, result };
+    return { name: spec.name, workers: spec.workers, connections: spec.connections, paths: codes.length, delayMs: spec.delayMs ?? 0, pause, result };
   }
   return {
     walk,
@@ -179,8 +192,8 @@ function printGatewayLog(gateway: GatewayProcess, workers: WorkersMode): void {
 type CaseRunner = ReturnType<typeof caseRunner>;
 
 /**
- * The pause that brings a case to `targetRps`. Each connection sends, waits for the answer and
- * pauses: rate = C / (pause + latency). A short run with the pause alone tells the latency at
+ * The (mean) pause that brings a case to `targetRps`. Each connection sends, waits for the answer
+ * and pauses: rate = C / (pause + latency). A short run with the pause alone tells the latency at
  * about that load (its median: a stall in the probe must not shrink the pause to nothing).
  */
 async function halfRateDelay(runner: CaseRunner, spec: CaseSpec, targetRps: number): Promise<number> {
@@ -218,13 +231,13 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
   const runner = caseRunner(dir, options.seconds, signal);
   const maxConnections = Math.max(...options.connections);
   const [mainMode, ...otherModes] = options.workers;
-  console.log(`scan: wrk -t1, ${options.seconds} s per run after a ${WARMUP_SECONDS} s warm-up, at ${options.connections.join(' and ')} connections; workers ${options.workers.join(', ')}; ingest ${options.ingest}; ${os.cpus().length} cores`);
+  console.log(`scan: wrk -t1, ${options.seconds} s per run after a ${WARMUP_SECONDS} s warm-up, at ${options.connections.join(' and ')} connections; workers ${options.workers.join(', ')}; ingest ${options.ingest}; AOF rewrite ${options.aofRewrite}; ${os.cpus().length} cores`);
   const runs = await measureBaselines(runner, options.connections, teardown);
 
   const uwsRps = runs.find((run) => run.name === 'uWS hello' && run.connections === maxConnections)?.result.rps ?? 0;
   const freshRuns = options.connections.length * options.workers.length + 0.5;
   const codeCount = options.codes ?? Math.ceil(uwsRps * FRESH_SHARE_OF_UWS * (options.seconds + WARMUP_SECONDS) * freshRuns * SLICE_HEADROOM);
-  const stack = await startScanStack({ dir, codes: codeCount, ingest: options.ingest, teardown, log: (line) => console.log(line) });
+  const stack = await startScanStack({ dir, codes: codeCount, ingest: options.ingest, aofRewrite: options.aofRewrite, teardown, log: (line) => console.log(line) });
   const fresh = freshCodes(stack.codes, uwsRps * FRESH_SHARE_OF_UWS);
   let gateway = await stack.startGateway(mainMode);
   const cookie = await deviceCookie(gateway.baseUrl, fresh.slices.take(1)[0]);
@@ -232,6 +245,8 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
     const { entries, seconds } = await stack.waitForIngest();
     // Under a second is the ingest's normal lag; more means the runs outpace it.
     if (seconds >= 1) console.log(`    waited ${seconds.toFixed(1)} s until the ingest had committed the ${entries.toLocaleString('en-US')} decisions before this case`);
+    const compacting = await stack.compactAof();
+    if (compacting >= 1) console.log(`    rewrote Redis's AOF before this case (${compacting.toFixed(1)} s)`);
   };
   const measureGateway = async (spec: Omit<CaseSpec, 'url' | 'cookie'>): Promise<CaseRun> => {
     await settleIngest();
@@ -254,10 +269,12 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
   // (3) fresh codes, then at about half the maximum rate.
   for (const connections of options.connections) await measureFresh(mainMode, connections);
   const halfRps = (runs.find((run) => run.name === 'fresh' && run.connections === maxConnections)?.result.rps ?? 0) / 2;
-  const halfSpec = { name: 'fresh, half max', workers: mainMode, connections: maxConnections, ...fresh.forRun(maxConnections) } as const;
+  // Random pauses, as independent phones arrive; then the same mean pause in lockstep, for comparison.
+  const halfSpec = { name: 'fresh, half max', workers: mainMode, connections: maxConnections, pause: 'random', ...fresh.forRun(maxConnections) } as const;
   await settleIngest();
   const delayMs = await halfRateDelay(runner, { ...halfSpec, url: gateway.baseUrl, cookie }, halfRps);
   const halfRun = await measureGateway({ ...halfSpec, delayMs });
+  const lockstepRun = await measureGateway({ ...halfSpec, name: 'fresh, half, lockstep', pause: 'fixed', delayMs });
   // (4) replays and (5) forged codes come after every fresh run on this gateway: forged answers
   // raise the enumeration score of the address's next genuine scans.
   for (const connections of options.connections) {
@@ -278,7 +295,7 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
   printRuns(`\nscan: ${options.seconds} s per run after a ${WARMUP_SECONDS} s warm-up, wrk -t1; ${left}`, runs);
   console.log('');
   printRatios(runs, options.connections, mainMode);
-  printHalfRate(halfRun, halfRps);
+  printHalfRate(halfRun, halfRps, lockstepRun);
   for (const workers of otherModes) printWorkersRatio(runs, options.connections, mainMode, workers);
 
   if (options.soakSeconds > 0) {

@@ -38,6 +38,8 @@ export interface WrkRun {
   readonly cookie?: string;
   /** pause of each connection before each request, to run below the maximum rate */
   readonly delayMs?: number;
+  /** exactly delayMs (default), or random with that mean (exponential: independent phones) */
+  readonly pause?: 'fixed' | 'random';
 }
 
 /** Installs wrk (the Debian package) when it is not on PATH. */
@@ -64,7 +66,7 @@ export async function runWrk(run: WrkRun, signal: AbortSignal): Promise<WrkResul
     '-H', `User-Agent: ${phoneAgent}`,
     '-s', WALK_PATHS,
     run.url,
-    '--', run.pathsFile, run.cookie ?? '-', String(run.delayMs ?? 0),
+    '--', run.pathsFile, run.cookie ?? '-', String(run.delayMs ?? 0), run.pause ?? 'fixed',
   ];
   const { stdout } = await promisify(execFile)('wrk', args, { signal, maxBuffer: 1 << 20 });
   const line = stdout.split('\n').find((text) => text.startsWith(RESULT_PREFIX));

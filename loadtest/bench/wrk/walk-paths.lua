@@ -1,6 +1,9 @@
 -- wrk script: walks a list of request paths (one per line), each path used once in order
--- and wrapping around, with an optional fixed Cookie and an optional per-connection delay.
--- Usage: wrk -s walk-paths.lua <url> -- <paths-file> [cookie|-] [delay-ms]
+-- and wrapping around, with an optional fixed Cookie and an optional pause of each connection
+-- before each request: `fixed` pauses exactly delay-ms; `random` pauses a random time with mean
+-- delay-ms (exponential, capped at 10x), as independent phones do, so that connections answered
+-- together do not come back together.
+-- Usage: wrk -s walk-paths.lua <url> -- <paths-file> [cookie|-] [delay-ms] [fixed|random]
 -- done() prints one JSON line: requests (answered), sent (paths handed out), seconds, rps,
 -- latency percentiles (ms), statuses, and for scan answers (JSON bodies) the count of each
 -- "outcome" and of "replay":true.
@@ -19,8 +22,13 @@ function init(args)
   cookie = args[2]
   if cookie == "-" then cookie = nil end
   pause = tonumber(args[3] or "0")
+  local randomPause = args[4] == "random"
   -- wrk sends every request through a timer once a delay() hook exists: only have one when asked.
-  if pause > 0 then delay = function() return pause end end
+  if pause > 0 and randomPause then
+    delay = function() return math.min(10 * pause, -pause * math.log(1 - math.random())) end
+  elseif pause > 0 then
+    delay = function() return pause end
+  end
   nextIndex = 1
   sent = 0
   statuses = {}
