@@ -56,6 +56,7 @@
   (issued and held + 1); a scan that would be held but has no prize left is no_prize.
 ]]
 local rcall = redis.call
+-- Counter steps are written "1", not 1: Redis formats a number argument with sprintf("%.17g") on every call.
 
 --- @include "outcomes"
 --- @include "checkScans"
@@ -142,8 +143,8 @@ local function decide(base)
 
   local deviceField, ipField, consumerField = "d:" .. device, "i:" .. ip, "c:" .. device
   local previous = rcall("HMGET", KEYS[10], deviceField, ipField, consumerField)
-  local deviceScans = slidingCount(rcall("HINCRBY", KEYS[9], deviceField, 1), previous[1], previousWeight)
-  local ipScans = slidingCount(rcall("HINCRBY", KEYS[9], ipField, 1), previous[2], previousWeight)
+  local deviceScans = slidingCount(rcall("HINCRBY", KEYS[9], deviceField, "1"), previous[1], previousWeight)
+  local ipScans = slidingCount(rcall("HINCRBY", KEYS[9], ipField, "1"), previous[2], previousWeight)
   local ipDevices = countDevicesBehind(KEYS[11], ip, device)
 
   local consumed = rcall("HGET", KEYS[3], code)
@@ -153,7 +154,7 @@ local function decide(base)
       record(base, first.o, first.t, 1, first.r or 0, first.c or 0, first)
       return
     end
-    rcall("HINCRBY", KEYS[4], code, 1)
+    rcall("HINCRBY", KEYS[4], code, "1")
     score, mask = applyRule(true, rules.clone, score, mask)
     record(base, OUTCOME_ALREADY_REDEEMED, -1, 0, mask, score, first)
     return
@@ -178,7 +179,7 @@ local function decide(base)
     return
   end
 
-  local attempts = slidingCount(rcall("HINCRBY", KEYS[9], consumerField, 1), previous[3], previousWeight)
+  local attempts = slidingCount(rcall("HINCRBY", KEYS[9], consumerField, "1"), previous[3], previousWeight)
   score, mask = applyRule(deviceScans > params.deviceRate, rules.device_velocity, score, mask)
   score, mask = applyRule(ipScans > params.ipRate, rules.ip_velocity, score, mask)
   score, mask = applyRule(attempts > params.consumerRate, rules.consumer_velocity, score, mask)
@@ -194,12 +195,12 @@ local function decide(base)
     outcome = OUTCOME_NO_PRIZE
   elseif score >= params.holdAt then
     outcome = OUTCOME_HELD
-    rcall("HINCRBY", KEYS[6], tierId(tier), 1)
+    rcall("HINCRBY", KEYS[6], tierId(tier), "1")
   end
   local id = record(base, outcome, tier, 0, mask, score)
   rcall("HSET", KEYS[3], code, cmsgpack.pack({ d = device, o = outcome, t = tier, s = id, a = now, r = mask, c = score }))
-  rcall("HINCRBY", KEYS[7], device, 1)
-  rcall("HINCRBY", KEYS[8], device, 1)
+  rcall("HINCRBY", KEYS[7], device, "1")
+  rcall("HINCRBY", KEYS[8], device, "1")
   consumedAny = true
 end
 

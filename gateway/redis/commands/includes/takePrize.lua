@@ -22,7 +22,7 @@ local function takePrize(issuedKey, tiers, issued, drawn)
       count = tonumber(redis.call("HGET", issuedKey, tier.id) or 0)
     end
     if count < tier.inventory then
-      issued[position] = redis.call("HINCRBY", issuedKey, tier.id, 1)
+      issued[position] = redis.call("HINCRBY", issuedKey, tier.id, "1")
       return position - 1
     end
     issued[position] = count

@@ -20,8 +20,8 @@ end
 ]]
 local function countDevicesBehind(hourKey, ip, device)
   local total = "#" .. ip
-  if redis.call("HSETNX", hourKey, ip .. "|" .. device, 1) == 1 then
-    return redis.call("HINCRBY", hourKey, total, 1)
+  if redis.call("HSETNX", hourKey, ip .. "|" .. device, "1") == 1 then
+    return redis.call("HINCRBY", hourKey, total, "1")
   end
   return tonumber(redis.call("HGET", hourKey, total))
 end
