@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
  * hashes them once per key and then costs two SHA-256 compressions for a message under 56 bytes,
  * ≈ 0.6 µs, allocating nothing. Results are bit-identical to createHmac (hmac-sha256.test.ts
  * checks RFC 4231's vectors and random keys and messages against it). Only 32-bit adds, shifts
- * and xors on the data: no branch or table index depends on the key or the message.
+ * and xors on the data: no branch or table index depends on the key (or on a message's bytes,
+ * beyond whether a string is ASCII).
  */
 export interface KeyedHmac {
   /**

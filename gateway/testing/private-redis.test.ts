@@ -35,6 +35,15 @@ describe('startPrivateRedis', () => {
     });
   });
 
+  it("keeps Redis's own AOF rewrite schedule unless told not to rewrite by itself", async () => {
+    server = await startPrivateRedis();
+    expect(await withClient(server.url, (client) => client.config('GET', 'auto-aof-rewrite-percentage'))).toEqual(['auto-aof-rewrite-percentage', '100']);
+    await server.stop();
+    server = undefined;
+    server = await startPrivateRedis({ autoAofRewrite: false });
+    expect(await withClient(server.url, (client) => client.config('GET', 'auto-aof-rewrite-percentage'))).toEqual(['auto-aof-rewrite-percentage', '0']);
+  });
+
   it('keeps acknowledged writes across kill -9 and restart with AOF always', async () => {
     server = await startPrivateRedis({ appendfsync: 'always', aof: true });
     const before = await serverPid(server.url);
