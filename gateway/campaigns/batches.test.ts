@@ -79,7 +79,15 @@ describe('code batches', () => {
     if (!first) throw new Error('no batch');
     await pool.query(`INSERT INTO honeypot_codes (batch_id, serial, code) VALUES ($1, 7, 'A'), ($1, 42, 'B')`, [first.id]);
     const index = await loadBatchIndex(pool);
-    expect(index.get(first.id)).toEqual({ campaignId: 'demo', name: 'shanghai-1', region: 'CN-SH', status: 'active', honeypotSerials: new Set([7, 42]) });
+    expect(index.get(first.id)).toEqual({
+      campaignId: 'demo',
+      name: 'shanghai-1',
+      region: 'CN-SH',
+      status: 'active',
+      serialFirst: first.serialFirst,
+      serialLast: first.serialLast,
+      honeypotSerials: new Set([7, 42]),
+    });
     expect(index.get(all[1]?.id ?? -1)?.honeypotSerials).toEqual(new Set());
   });
 });

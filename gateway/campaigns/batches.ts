@@ -27,8 +27,18 @@ export interface BatchIndexEntry {
   readonly name: string;
   readonly region: string | null;
   readonly status: BatchStatus;
+  /** the serials minted for the batch: printed codes and honeypots */
+  readonly serialFirst: number;
+  readonly serialLast: number;
   readonly honeypotSerials: ReadonlySet<number>;
 }
+
+/**
+ * Whether a serial was minted for the batch. A correctly signed code outside it was never
+ * printed: whoever made it holds a signing key.
+ */
+export const batchHoldsSerial = (batch: BatchIndexEntry, serial: number): boolean =>
+  (serial >= batch.serialFirst && serial <= batch.serialLast) || batch.honeypotSerials.has(serial);
 
 /** Where setBatchStatus mirrors the change: the campaign's `batches` hash. */
 export interface BatchRedisTarget {
@@ -170,8 +180,17 @@ export async function getBatch(pool: pg.Pool, batchRef: string | number): Promis
 
 /** Every batch with its honeypot serials, by batch id: the gateway's lookup for scanned codes. */
 export async function loadBatchIndex(pool: pg.Pool): Promise<Map<number, BatchIndexEntry>> {
-  const { rows } = await pool.query<{ id: number; campaign_id: string; name: string; region: string | null; status: BatchStatus; honeypots: number[] }>(
-    `SELECT b.id, b.campaign_id, b.name, b.region, b.status,
+  const { rows } = await pool.query<{
+    id: number;
+    campaign_id: string;
+    name: string;
+    region: string | null;
+    status: BatchStatus;
+    serial_first: number;
+    serial_last: number;
+    honeypots: number[];
+  }>(
+    `SELECT b.id, b.campaign_id, b.name, b.region, b.status, b.serial_first::float8 AS serial_first, b.serial_last::float8 AS serial_last,
        coalesce(array_agg(h.serial::float8) FILTER (WHERE h.serial IS NOT NULL), '{}') AS honeypots
      FROM code_batches b LEFT JOIN honeypot_codes h ON h.batch_id = b.id
      GROUP BY b.id`,
@@ -179,7 +198,15 @@ export async function loadBatchIndex(pool: pg.Pool): Promise<Map<number, BatchIn
   return new Map(
     rows.map((row) => [
       row.id,
-      { campaignId: row.campaign_id, name: row.name, region: row.region, status: row.status, honeypotSerials: new Set(row.honeypots) },
+      {
+        campaignId: row.campaign_id,
+        name: row.name,
+        region: row.region,
+        status: row.status,
+        serialFirst: row.serial_first,
+        serialLast: row.serial_last,
+        honeypotSerials: new Set(row.honeypots),
+      },
     ]),
   );
 }

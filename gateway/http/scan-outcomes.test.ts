@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { campaignKeys } from '../redis/keys.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { phoneAgent, postScan, scanJson } from '../testing/scan-client.js';
 import type { RunningGateway } from './start-gateway.js';
@@ -96,6 +97,24 @@ describe('scan outcomes over JSON', () => {
     expect(reply.status).toBe(404);
     expect(reply.body).toEqual({ outcome: 'invalid', prize: null, scanId: expect.stringMatching(/^inv-[0-9a-f]{16}$/), replay: false });
     expect(reply.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('answers a signed code whose serial its batch never had 404 invalid, before Redis, and counts it', async () => {
+    const keys = campaignKeys(harness.redis.prefix, 'live');
+    const eventsBefore = await harness.redis.redis.xlen(keys.events);
+    const outOfRange = [batches.live.sign(batches.live.serialLast + 1), batches.live.sign(batches.live.serialLast + 1000)];
+    for (const code of outOfRange) {
+      const reply = await scanJson(base, code);
+      expect(reply.status).toBe(404);
+      expect(reply.body).toEqual({ outcome: 'invalid', prize: null, scanId: expect.stringMatching(/^inv-[0-9a-f]{16}$/), replay: false });
+      expect(reply.headers.get('set-cookie')).toBeNull();
+      expect(await harness.redis.redis.hexists(keys.codes, code)).toBe(0);
+    }
+    expect(await harness.redis.redis.xlen(keys.events)).toBe(eventsBefore);
+    const metrics = await (await fetch(`http://127.0.0.1:${gateway.opsPort}/metrics`)).text();
+    expect(metrics).toMatch(/^scangate_out_of_range_codes_total\{campaign="live"\} 2$/m);
+    // the last minted serial is still a code of the batch
+    expect((await scanJson(base, batches.live.sign(batches.live.serialLast))).status).toBe(200);
   });
 
   it('takes POST /v1/scans with a location, and answers a lower-case code the same', async () => {

@@ -40,6 +40,10 @@ export interface TestBatch {
   /** a code nobody has scanned yet (throws when the batch runs out) */
   fresh(): string;
   readonly honeypots: readonly string[];
+  /** the last serial minted (printed codes and honeypots) */
+  readonly serialLast: number;
+  /** a correctly signed code of this batch with any serial, minted or not */
+  sign(serial: number): string;
 }
 
 export interface GatewayHarness {
@@ -97,6 +101,8 @@ export async function createGatewayHarness(overrides: Record<string, unknown> = 
       return {
         id: batch.id,
         honeypots: [...honeypotSerials].map((serial) => signer.sign(batch.id, serial)),
+        serialLast: batch.serialLast,
+        sign: (serial) => signer.sign(batch.id, serial),
         fresh() {
           while (honeypotSerials.has(next)) next++;
           if (next > batch.serialLast) throw new Error(`batch ${batch.id} has no fresh codes left`);
