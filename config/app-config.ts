@@ -34,9 +34,13 @@ export const appConfigSchema = z
         batchMax: z.number().int().min(1).max(4096).default(256),
         maxUrlBytes: z.number().int().min(64).default(2048),
         maxBodyBytes: z.number().int().min(64).default(4096),
-        /** Forged-code answers per IP per window before the IP gets 429. */
+        /** Forged codes per host (IPv4 address, IPv6 /64) per window; past it the host's further forged codes get 429. */
         forgedPerIpLimit: z.number().int().min(1).default(30),
+        /** The same for the host's network (IPv4 /24, IPv6 /48): an attacker rotating addresses, many hosts behind one NAT. */
+        forgedPerNetworkLimit: z.number().int().min(1).default(300),
         forgedWindowSeconds: z.number().int().min(1).default(60),
+        /** Forged codes per campaign per window (per process, any number of addresses) that raise the enumeration alarm. */
+        forgedCampaignAlarmAt: z.number().int().min(1).default(1000),
         /** Take the client address from X-Forwarded-For (its last hop); only behind a proxy that sets it. */
         trustProxy: z.boolean().default(false),
         /** Seconds a client is told to wait when Redis is unreachable or state is rebuilding. */

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ForgedLimiter } from './http/forged-limiter.js';
 import { outcomeNames } from './scan/outcomes.js';
 
 /** Why a request was refused before (or instead of) a decision: the label of `rejections`. */
@@ -31,11 +32,15 @@ export interface GatewayMetrics {
   readonly decisionBatchSize: Histogram;
   readonly decisionQueueDepth: Gauge;
   readonly scriptSeconds: Histogram;
+  readonly outOfRangeCodes: Counter<'campaign'>;
 }
 
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
-export function createGatewayMetrics(registry = new Registry()): GatewayMetrics {
+/** What the forged-code limiter shows at each scrape (absent: the series stay empty). */
+export type ForgedReadout = Pick<ForgedLimiter, 'campaigns' | 'bytes'>;
+
+export function createGatewayMetrics(registry = new Registry(), forged?: ForgedReadout): GatewayMetrics {
   const registers = [registry];
   collectDefaultMetrics({ register: registry, prefix: 'scangate_' });
   const metrics: GatewayMetrics = {
@@ -48,7 +53,7 @@ export function createGatewayMetrics(registry = new Registry()): GatewayMetrics 
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     }),
-    forgedCodes: new Counter({ name: 'scangate_forged_codes_total', help: 'Codes that failed verification (answered invalid without Redis)', registers }),
+    forgedCodes: new Counter({ name: 'scangate_forged_codes_total', help: 'Codes that failed verification (answered 404 invalid, or 429 past the address budget; never Redis)', registers }),
     rejections: new Counter({
       name: 'scangate_http_rejections_total',
       help: 'Requests refused without a scan decision (429, 503, 4xx input errors), by reason',
@@ -66,7 +71,42 @@ export function createGatewayMetrics(registry = new Registry()): GatewayMetrics 
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
       registers,
     }),
+    // Forged-code defences: key compromise, enumeration alarm, the limiter's fixed memory.
+    outOfRangeCodes: new Counter({
+      name: 'scangate_out_of_range_codes_total',
+      help: 'Correctly signed codes with a serial never minted for their batch (a signing key leaked), by campaign',
+      labelNames: ['campaign'],
+      registers,
+    }),
   };
+  new Gauge({
+    name: 'scangate_forged_codes_window',
+    help: 'Forged codes in the current limiter window, by the campaign their batch field names ("(unattributed)": none known)',
+    labelNames: ['campaign'],
+    registers,
+    collect() {
+      this.reset();
+      for (const count of forged?.campaigns(Date.now()) ?? []) this.set({ campaign: count.campaign }, count.forged);
+    },
+  });
+  new Gauge({
+    name: 'scangate_enumeration_alarm',
+    help: '1 while a campaign gets gateway.forgedCampaignAlarmAt forged codes per window or more (this window or the last), whatever the number of addresses',
+    labelNames: ['campaign'],
+    registers,
+    collect() {
+      this.reset();
+      for (const count of forged?.campaigns(Date.now()) ?? []) this.set({ campaign: count.campaign }, count.alarm ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'scangate_forged_limiter_bytes',
+    help: 'Memory of the per-address forged-code counts (fixed, whatever the number of addresses)',
+    registers,
+    collect() {
+      this.set(forged?.bytes ?? 0);
+    },
+  });
   // Zeroed series, so dashboards see every outcome before the first scan of each.
   for (const outcome of Object.values(outcomeNames)) metrics.scans.inc({ outcome }, 0);
   return metrics;

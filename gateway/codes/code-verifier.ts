@@ -35,6 +35,8 @@ export type VerifyResult =
 
 export interface CodeVerifier {
   verify(raw: string): VerifyResult;
+  /** The BATCH field of a code laid out as v1, whatever its MAC (for counting forged codes per campaign); else undefined. */
+  claimedBatchId(raw: string): number | undefined;
 }
 
 /** Room for readability hyphens; anything longer is refused before it is even scanned. */
@@ -82,6 +84,10 @@ export function createCodeVerifier(secrets: Pick<Secrets, 'codeKeys' | 'retiredK
       readBytes(values, TAG_AT, TAG_BYTES, givenTag);
       if (!timingSafeEqual(givenTag, expectedTag)) return invalid.bad_tag;
       return { valid: true, code: canonical.toString('latin1'), keyId, batchId: batchIdOf(values), serial: serialOf(values) };
+    },
+    claimedBatchId(raw) {
+      if (raw.length < CODE_LENGTH || raw.length > MAX_RAW_LENGTH) return undefined;
+      return readSymbols(raw, values) === CODE_LENGTH && versionOf(values) === CODE_VERSION ? batchIdOf(values) : undefined;
     },
   };
 }

@@ -160,22 +160,40 @@ describe('awkward clients', () => {
 });
 
 describe('defences', () => {
-  it('refuses an address with 429 and Retry-After once it sent too many forged codes, before Redis', async () => {
-    const limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 5, forgedWindowSeconds: 60 } });
+  it('past its forged-code budget an address gets 429 for further forged codes, while its genuine codes are still decided', async () => {
+    const limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 5, forgedWindowSeconds: 3600 } });
     const limitedBase = `http://127.0.0.1:${limited.port}`;
     for (let i = 0; i < 5; i++) expect((await scanJson(limitedBase, `FORGED${i}`)).status).toBe(404);
     const refused = await scanJson(limitedBase, 'FORGED-AGAIN');
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(refused.body).toMatchObject({ error: 'GW_ERR_RATE_LIMITED' });
-    // the address is refused, genuine codes included, and the page says so too
-    expect((await scanJson(limitedBase, batch.fresh())).status).toBe(429);
+    // a genuine code from the same address is decided (its forged history is a fraud feature, not a refusal)
+    const genuine = await scanJson(limitedBase, batch.fresh());
+    expect(genuine.status).toBe(200);
+    expect(genuine.body.outcome).toMatch(/^(won|held)$/);
+    expect((await fetch(`${limitedBase}/s/${batch.fresh()}`, { headers: { 'accept-language': 'en' } })).status).toBe(200);
     const page = await fetch(`${limitedBase}/s/X`, { headers: { 'accept-language': 'en' } });
     expect(page.status).toBe(429);
     expect(await page.text()).toContain('Too many attempts');
     const metrics = await (await fetch(`http://127.0.0.1:${limited.opsPort}/metrics`)).text();
-    expect(metrics).toMatch(/^scangate_http_rejections_total\{reason="rate_limited"\} 3$/m);
-    expect(metrics).toMatch(/^scangate_forged_codes_total 5$/m);
+    expect(metrics).toMatch(/^scangate_http_rejections_total\{reason="rate_limited"\} 2$/m);
+    expect(metrics).toMatch(/^scangate_forged_codes_total 7$/m);
+    expect(metrics).toMatch(/^scangate_forged_codes_window\{campaign="\(unattributed\)"\} 7$/m);
+    expect(metrics).toMatch(/^scangate_forged_limiter_bytes [1-9]\d*$/m);
+  });
+
+  it('counts forged codes against the campaign their batch field names, and raises the enumeration alarm', async () => {
+    const alarmed = await harness.startGateway({ gateway: { forgedCampaignAlarmAt: 3, forgedWindowSeconds: 3600 } });
+    const alarmedBase = `http://127.0.0.1:${alarmed.port}`;
+    const metricsOf = async () => (await fetch(`http://127.0.0.1:${alarmed.opsPort}/metrics`)).text();
+    const forgedOfBatch = (code: string) => `${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`;
+    expect((await scanJson(alarmedBase, forgedOfBatch(batch.fresh()))).status).toBe(404);
+    expect(await metricsOf()).toMatch(/^scangate_enumeration_alarm\{campaign="bad-input"\} 0$/m);
+    for (let i = 0; i < 2; i++) expect((await scanJson(alarmedBase, forgedOfBatch(batch.fresh()))).status).toBe(404);
+    const metrics = await metricsOf();
+    expect(metrics).toMatch(/^scangate_forged_codes_window\{campaign="bad-input"\} 3$/m);
+    expect(metrics).toMatch(/^scangate_enumeration_alarm\{campaign="bad-input"\} 1$/m);
   });
 
   it('answers 503 with Retry-After while Redis is unreachable; forged codes still get their 404', async () => {

@@ -42,14 +42,20 @@ export function clientAddress(socketAddress: string, forwardedFor: string, trust
   return normaliseAddress(socketAddress);
 }
 
-/**
- * The unit a per-address limit counts: one IPv4 address, or one IPv6 /64 (a single host
- * usually holds a whole /64, so counting addresses inside it would be trivial to dodge).
- */
-export function limitKey(address: string): string {
-  if (!address.includes(':') || !isIPv6(address)) return address;
-  return `${ipv6Groups(address)
-    .slice(0, 4)
-    .map((group) => group.toString(16))
-    .join(':')}::/64`;
+/** The two units a per-address limit counts: the host and its network. */
+export interface AddressUnits {
+  /** one IPv4 address, or one IPv6 /64 (a single host usually holds a whole /64) */
+  readonly host: string;
+  /** its IPv4 /24 or IPv6 /48: one attacker rotating the low bits, or one site, or one NAT pool */
+  readonly network: string;
+}
+
+/** What a per-address limit counts for this address; anything that is not an IP address counts as its own host and network. */
+export function addressUnits(address: string): AddressUnits {
+  if (!address.includes(':') || !isIPv6(address)) {
+    const lastDot = address.lastIndexOf('.');
+    return { host: address, network: lastDot < 0 ? `${address}/` : `${address.slice(0, lastDot)}.0/24` };
+  }
+  const groups = ipv6Groups(address).map((group) => group.toString(16));
+  return { host: `${groups.slice(0, 4).join(':')}::/64`, network: `${groups.slice(0, 3).join(':')}::/48` };
 }

@@ -1,59 +1,70 @@
-import { limitKey } from './client-ip.js';
+import { addressUnits } from './client-ip.js';
+import { createCountMinSketch } from './count-min-sketch.js';
+import { createEnumerationAlarm, type CampaignForgedCount } from './enumeration-alarm.js';
+
+export interface ForgedBudgets {
+  /** forged codes per host (IPv4 address, IPv6 /64) per window before its further forged codes get 429 */
+  readonly perHost: number;
+  /** the same for its network (IPv4 /24, IPv6 /48) */
+  readonly perNetwork: number;
+  readonly windowSeconds: number;
+  /** forged codes per campaign per window that raise the enumeration alarm */
+  readonly campaignAlarmAt: number;
+}
 
 export interface ForgedLimiter {
-  /** Forged codes this address sent in its current window (the enumeration signal). */
+  /** Forged codes this host sent in its current window (the `enumeration` fraud feature); may be over, never under. */
   attempts(ip: string, now: number): number;
-  /** Seconds until the address may scan again, or 0 when it is under the limit. */
-  blockedFor(ip: string, now: number): number;
-  /** Counts one forged code; returns the address's count in its window. */
-  record(ip: string, now: number): number;
-  /** Addresses currently tracked (bounded by the sweep). */
-  size(): number;
+  /**
+   * Counts one forged code from `ip` naming `campaign` (`UNATTRIBUTED` when it names none);
+   * returns 0 while its host and network are within budget (answer it `invalid`), else the
+   * seconds until the window ends (answer 429).
+   */
+  record(ip: string, campaign: string, now: number): number;
+  /** Forged codes per campaign in the window, and the enumeration alarm. */
+  campaigns(now: number): readonly CampaignForgedCount[];
+  /** Memory of the per-address counts: fixed, whatever the number of addresses. */
+  readonly bytes: number;
 }
 
-interface Window {
-  startedAt: number;
-  count: number;
-}
+/** Counters per sketch row: 2 rows × 2^18 × 4 B = 2 MiB, enough to keep collisions rare under a flood from 100,000 addresses. */
+export const SKETCH_WIDTH = 2 ** 18;
 
 /**
- * An in-process, fixed-window count of forged codes per client address (IPv6 per /64). Past
- * `limit` in a window the address is refused with 429 until the window ends, before its codes
- * are even verified, so a flood never costs an HMAC, let alone a Redis call. Each gateway
- * process counts alone: with N processes an address gets up to N × limit, which is fine for a
- * defence whose job is to make enumeration slow and visible. Expired windows are swept once
- * per window so the map only holds recently seen addresses.
+ * Forged-code budgets per host and per network, counted in one count-min sketch per fixed window
+ * (cleared when the next window starts), so memory stays fixed under a flood from any number of
+ * addresses. Only forged codes are refused: a genuine code is verified first and always decided,
+ * so a sketch collision (an estimate too high) can only refuse a forged code, never a genuine
+ * one. Each gateway process counts alone: with N processes an address gets up to N × budget.
  */
-export function createForgedLimiter(limit: number, windowSeconds: number): ForgedLimiter {
-  const windowMs = windowSeconds * 1000;
-  const windows = new Map<string, Window>();
-  let sweptAt = 0;
+export function createForgedLimiter(budgets: ForgedBudgets, sketchWidth = SKETCH_WIDTH): ForgedLimiter {
+  const windowMs = budgets.windowSeconds * 1000;
+  const sketch = createCountMinSketch(sketchWidth);
+  const alarm = createEnumerationAlarm(budgets.campaignAlarmAt, budgets.windowSeconds);
+  let windowIndex = 0;
 
-  function current(key: string, now: number): Window | undefined {
-    const window = windows.get(key);
-    return window && now - window.startedAt < windowMs ? window : undefined;
-  }
-
-  function sweep(now: number): void {
-    if (now - sweptAt < windowMs) return;
-    sweptAt = now;
-    for (const [key, window] of windows) if (now - window.startedAt >= windowMs) windows.delete(key);
+  function roll(now: number): void {
+    const index = Math.floor(now / windowMs);
+    if (index === windowIndex) return;
+    windowIndex = index;
+    sketch.clear();
   }
 
   return {
-    attempts: (ip, now) => current(limitKey(ip), now)?.count ?? 0,
-    blockedFor(ip, now) {
-      const window = current(limitKey(ip), now);
-      return window && window.count >= limit ? Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000)) : 0;
+    attempts(ip, now) {
+      roll(now);
+      return sketch.estimate(addressUnits(ip).host);
     },
-    record(ip, now) {
-      sweep(now);
-      const key = limitKey(ip);
-      const window = current(key, now);
-      if (window) return ++window.count;
-      windows.set(key, { startedAt: now, count: 1 });
-      return 1;
+    record(ip, campaign, now) {
+      roll(now);
+      alarm.record(campaign, now);
+      const { host, network } = addressUnits(ip);
+      const hostCount = sketch.add(host);
+      const networkCount = sketch.add(network);
+      if (hostCount <= budgets.perHost && networkCount <= budgets.perNetwork) return 0;
+      return Math.max(1, Math.ceil(((windowIndex + 1) * windowMs - now) / 1000));
     },
-    size: () => windows.size,
+    campaigns: (now) => alarm.counts(now),
+    bytes: sketch.bytes,
   };
 }

@@ -1,10 +1,13 @@
 import type { Campaign } from '../../config/campaign-schema.js';
+import { batchHoldsSerial } from '../campaigns/batches.js';
 import type { CodeVerifier, VerifyResult } from '../codes/code-verifier.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
 import type { DeviceCookies } from './device-cookie.js';
+import { UNATTRIBUTED } from './enumeration-alarm.js';
 import type { ForgedLimiter } from './forged-limiter.js';
+import type { OutOfRangeCode } from './key-compromise-signal.js';
 import { answerFromDecision, invalidAnswer, type ScanAnswer } from './scan-answer.js';
 
 /** One scan as the HTTP layer read it. */
@@ -46,23 +49,27 @@ export interface ScanServiceDeps {
   readonly decide: DecideScan;
   /** a code failed verification */
   readonly onForged: () => void;
+  /** a correctly signed code with a serial its batch never had (answered invalid) */
+  readonly onOutOfRange: (code: OutOfRangeCode) => void;
 }
 
 export interface ScanService {
   /**
-   * Answers at once (no promise) when the outcome is known without Redis — a refused address, a
-   * forged code — so those cost no promise and no deferred write, and pipelined requests for them
+   * Answers at once (no promise) when the outcome is known without Redis — a forged code, 404 or
+   * 429 — so those cost no promise and no deferred write, and pipelined requests for them
    * are answered in order (uWS can only pipeline synchronous answers).
    */
   scan(input: ScanInput): ScanResult | Promise<ScanResult>;
 }
 
 /**
- * One scan, start to answer: the address's forged-code budget, the code's MAC, its batch and
- * campaign, the device, the CPU stage, then the decision script. Forged or garbled codes end at
- * the MAC, and an address over its budget before it: neither touches Redis. A scan whose client
- * left before it reached the decision script is dropped undecided. Errors (ScangateError: Redis
- * down, campaign recovering, ...) propagate to the HTTP layer.
+ * One scan, start to answer: the code's MAC, its batch and campaign, the serial within the batch,
+ * the device, the CPU stage, then the decision script. Forged or garbled codes end at the MAC:
+ * `invalid`, or 429 once their address is over its forged-code budget; a genuine code is decided
+ * whatever its address sent before (that history is the `enumeration` fraud feature). A signed
+ * code whose serial its batch never had ends at the batch. None of these touches Redis. A scan
+ * whose client left before it reached the decision script is dropped undecided. Errors
+ * (ScangateError: Redis down, campaign recovering, ...) propagate to the HTTP layer.
  */
 export function createScanService(deps: ScanServiceDeps): ScanService {
   const { verifier, limiter, devices, catalog, assessQueue, decide } = deps;
@@ -73,6 +80,10 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
     const entry = catalog.find(code.batchId) ?? (await catalog.findAfterReload(code.batchId));
     if (entry === undefined) return invalid();
     const { campaign, batch } = entry;
+    if (!batchHoldsSerial(batch, code.serial)) {
+      deps.onOutOfRange({ batchId: code.batchId, batch, serial: code.serial, keyId: code.keyId });
+      return invalid();
+    }
     const device = devices.identify(input.cookie);
     const request: ScanRequest = {
       code: code.code,
@@ -95,13 +106,13 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
 
   return {
     scan(input) {
-      const retryAfterSeconds = limiter.blockedFor(input.ip, input.receivedAt);
-      if (retryAfterSeconds > 0) return { kind: 'rate_limited', retryAfterSeconds };
       const code = verifier.verify(input.rawCode);
       if (code.valid) return decideGenuine(input, code);
-      limiter.record(input.ip, input.receivedAt);
       deps.onForged();
-      return invalid();
+      const claimedBatchId = verifier.claimedBatchId(input.rawCode);
+      const campaignId = (claimedBatchId !== undefined && catalog.find(claimedBatchId)?.campaign.id) || UNATTRIBUTED;
+      const retryAfterSeconds = limiter.record(input.ip, campaignId, input.receivedAt);
+      return retryAfterSeconds > 0 ? { kind: 'rate_limited', retryAfterSeconds } : invalid();
     },
   };
 }

@@ -19,6 +19,7 @@ import { createDeviceCookies } from './device-cookie.js';
 import { createForgedLimiter } from './forged-limiter.js';
 import { createGatewayApp } from './gateway-app.js';
 import { createInFlight } from './in-flight.js';
+import { createKeyCompromiseSignal } from './key-compromise-signal.js';
 import { listen, type Listening } from './listen.js';
 import { startOpsServer, type OpsServer } from './ops-server.js';
 import { createScanService } from './scan-service.js';
@@ -76,7 +77,13 @@ async function warnOfPersistenceRisk(redis: Redis, logger: Logger): Promise<void
 export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
   const logger = deps.logger ?? pino({ level: config.logLevel });
   const secrets = deps.secrets ?? loadSecrets(config);
-  const metrics = createGatewayMetrics();
+  const limiter = createForgedLimiter({
+    perHost: config.gateway.forgedPerIpLimit,
+    perNetwork: config.gateway.forgedPerNetworkLimit,
+    windowSeconds: config.gateway.forgedWindowSeconds,
+    campaignAlarmAt: config.gateway.forgedCampaignAlarmAt,
+  });
+  const metrics = createGatewayMetrics(undefined, limiter);
   const pool = createPool(databaseUrl(config), { applicationName: 'scangate-gateway' });
   // No offline queue: while Redis is unreachable a scan fails at once (503) instead of waiting.
   const redis = new Redis(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
@@ -120,7 +127,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
 
   const service = createScanService({
     verifier: createCodeVerifier(secrets),
-    limiter: createForgedLimiter(config.gateway.forgedPerIpLimit, config.gateway.forgedWindowSeconds),
+    limiter,
     devices: createDeviceCookies(secrets.cookieKey, config.publicUrl.startsWith('https:')),
     catalog,
     assessQueue: createAssessQueue(assessor, config.gateway.batchMax, {
@@ -129,6 +136,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     }),
     decide: (request, assessment, campaign) => batcher.submit(request, assessment, campaign),
     onForged: () => metrics.forgedCodes.inc(),
+    onOutOfRange: createKeyCompromiseSignal({ logger, count: (campaign) => metrics.outOfRangeCodes.inc({ campaign }) }),
   });
 
   let stopping = false;

@@ -36,7 +36,7 @@ beforeAll(async () => {
   );
   gateways.main = await harness.startGateway();
   gateways.limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 1 } });
-  // One forged code uses up this address's budget on that gateway: its pages are 429 from here on.
+  // One forged code uses up this address's budget on that gateway: its further forged codes are 429.
   await fetch(`http://127.0.0.1:${gateways.limited.port}/S/FORGED`);
   gateways.deadRedis = await harness.startGateway({ redisUrl: `redis://127.0.0.1:${await findFreePort()}` });
   browser = await chromium.launch({
