@@ -95,15 +95,18 @@ function closingParen(text: string, open: number): number {
  * labels not on the metrics used, rate()/increase() windows other than $__rate_interval,
  * ${DS_...} inputs. `legend` is the target's legendFormat ({{label}} must be a label of the result).
  */
-function promqlProblems(expr: string, series: SeriesLabels, legend = ''): string[] {
+function promqlProblems(expr: string, series: SeriesLabels, legend = '', ranges: 'grafana' | 'fixed' = 'grafana'): string[] {
   const problems: string[] = [];
   if (expr.includes('${DS_')) problems.push(`\${DS_…} input in ${expr}`);
+  // Grafana panels use $__rate_interval; alert rules run in Prometheus, which needs fixed windows.
+  const rangePattern = ranges === 'grafana' ? /^\$__rate_interval$/ : /^\d+[smh]$/;
   for (const call of expr.matchAll(/\b(rate|irate|increase)\s*\(/g)) {
     const open = call.index + call[0].length - 1;
     const argument = expr.slice(open, closingParen(expr, open) + 1);
-    if (!argument.includes('[$__rate_interval]')) problems.push(`${call[1]}() without [$__rate_interval]: ${argument}`);
+    const range = /\[([^\]]*)\]/.exec(argument)?.[1];
+    if (range === undefined || !rangePattern.test(range)) problems.push(`${call[1]}() without a ${ranges} range: ${argument}`);
   }
-  for (const range of expr.matchAll(/\[([^\]]*)\]/g)) if (range[1] !== '$__rate_interval') problems.push(`range [${range[1]}] is not [$__rate_interval]`);
+  for (const range of expr.matchAll(/\[([^\]]*)\]/g)) if (!rangePattern.test(range[1] as string)) problems.push(`range [${range[1]}] is not a ${ranges} range`);
 
   const used: string[] = [];
   const checkLabels = (metrics: string[], labels: string[], where: string) => {
@@ -336,6 +339,25 @@ describe('Grafana dashboards (dashboards/)', () => {
     const reasonSql = sqls.filter((sql) => /\bVALUES\b/.test(sql));
     expect(reasonSql.length).toBeGreaterThan(0);
     for (const sql of reasonSql) expect([...sql.matchAll(/\((\d+), '(\w+)'\)/g)].map((m) => [m[2], Number(m[1])])).toEqual(Object.entries(reasonBits));
+  });
+
+  it('alert rules (dashboards/alerts/): each has a name, a severity and a summary, and queries exported metrics and labels', () => {
+    const yaml = readText('dashboards/alerts/scangate-alerts.yaml');
+    const rules = yaml.split(/^\s+- alert: /m).slice(1);
+    expect(rules.map((rule) => rule.split('\n')[0])).toEqual(['ScangateEnumerationAlarm', 'ScangateSigningKeyCompromise']);
+    const problems: string[] = [];
+    for (const rule of rules) {
+      const name = rule.split('\n')[0] as string;
+      const expr = /^\s+expr: (.+)$/m.exec(rule)?.[1] ?? '';
+      if (!/^\s+severity: (warning|critical)$/m.test(rule)) problems.push(`${name}: no severity`);
+      if (!/^\s+summary: .+$/m.test(rule)) problems.push(`${name}: no summary`);
+      // {{ $labels.x }} in the annotations must be a label of the result, like a panel's legend
+      const labelsUsed = [...rule.matchAll(/\{\{ \$labels\.(\w+) \}\}/g)].map((m) => `{{${m[1] as string}}}`).join(' ');
+      for (const problem of promqlProblems(expr, series, labelsUsed, 'fixed')) problems.push(`${name}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+    expect(promqlProblems('sum by (campaign) (increase(scangate_out_of_range_codes_total[$__rate_interval]))', series, '', 'fixed')).not.toEqual([]);
+    expect(promqlProblems('max by (batch) (scangate_enumeration_alarm) > 0', series, '', 'fixed')).not.toEqual([]);
   });
 
   // The checks above must be able to fail: each of these mistakes is caught.
