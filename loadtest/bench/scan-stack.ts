@@ -42,8 +42,11 @@ export interface ScanStack {
   readonly codes: readonly string[];
   /** codes of the same batch and key id with a wrong tag: they fail only at the MAC */
   readonly forgedCodes: readonly string[];
-  /** Starts `scangate serve` (with the ingest inside unless it runs separately) and waits for /readyz 200. */
-  startGateway(workers: WorkersMode): Promise<GatewayProcess>;
+  /**
+   * Starts `scangate serve` (with the ingest inside unless it runs separately) and waits for
+   * /readyz 200. `gateway` is its `gateway` config section (default: no forged-code budget).
+   */
+  startGateway(workers: WorkersMode, gateway?: Record<string, unknown>): Promise<GatewayProcess>;
   /** SIGTERM (graceful: drains, flushes the ingest), SIGKILL if it takes too long. */
   stopGateway(gateway: ScangateProcess): Promise<void>;
   /**
@@ -200,11 +203,11 @@ export async function startScanStack(options: {
       const backlog = await readBacklog(client, eventStream(KEY_PREFIX, campaign.id));
       return backlog === null ? 0 : oldestUnackedAgeMs(backlog, Date.now());
     },
-    async startGateway(workers) {
+    // One IP sends every forged code: without an unlimited budget the limiter answers 429 after 30 per minute.
+    async startGateway(workers, gateway = { forgedPerIpLimit: UNLIMITED }) {
       const name = `serve-${workers}-${++gatewayStarts}`;
       const configFile = writeConfig(name, {
-        // One IP sends every forged code: without this the limiter answers 429 after 30 per minute.
-        gateway: { forgedPerIpLimit: UNLIMITED },
+        gateway,
         workers: { mode: workers, threads: 1 },
         ingest: { enabled: options.ingest === 'in-process' },
       });

@@ -40,6 +40,8 @@ export interface WrkRun {
   readonly delayMs?: number;
   /** exactly delayMs (default), or random with that mean (exponential: independent phones) */
   readonly pause?: 'fixed' | 'random';
+  /** each request from one of this many X-Forwarded-For addresses in turn (10.0.0.0/8); none when absent */
+  readonly forwardedFor?: number;
 }
 
 /** Installs wrk (the Debian package) when it is not on PATH. */
@@ -66,7 +68,7 @@ export async function runWrk(run: WrkRun, signal: AbortSignal): Promise<WrkResul
     '-H', `User-Agent: ${phoneAgent}`,
     '-s', WALK_PATHS,
     run.url,
-    '--', run.pathsFile, run.cookie ?? '-', String(run.delayMs ?? 0), run.pause ?? 'fixed',
+    '--', run.pathsFile, run.cookie ?? '-', String(run.delayMs ?? 0), run.pause ?? 'fixed', String(run.forwardedFor ?? 0),
   ];
   const { stdout } = await promisify(execFile)('wrk', args, { signal, maxBuffer: 1 << 20 });
   const line = stdout.split('\n').find((text) => text.startsWith(RESULT_PREFIX));

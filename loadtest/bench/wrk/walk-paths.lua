@@ -2,8 +2,10 @@
 -- and wrapping around, with an optional fixed Cookie and an optional pause of each connection
 -- before each request: `fixed` pauses exactly delay-ms; `random` pauses a random time with mean
 -- delay-ms (exponential, capped at 10x), as independent phones do, so that connections answered
--- together do not come back together.
--- Usage: wrk -s walk-paths.lua <url> -- <paths-file> [cookie|-] [delay-ms] [fixed|random]
+-- together do not come back together. With an address count N, each request carries an
+-- X-Forwarded-For address of its own, cycling through N addresses of 10.0.0.0/8 (a flood from N
+-- clients, for a gateway with trustProxy).
+-- Usage: wrk -s walk-paths.lua <url> -- <paths-file> [cookie|-] [delay-ms] [fixed|random] [addresses]
 -- done() prints one JSON line: requests (answered), sent (paths handed out), seconds, rps,
 -- latency percentiles (ms), statuses, and for scan answers (JSON bodies) the count of each
 -- "outcome" and of "replay":true.
@@ -29,6 +31,7 @@ function init(args)
   elseif pause > 0 then
     delay = function() return pause end
   end
+  addresses = tonumber(args[5] or "0")
   nextIndex = 1
   sent = 0
   statuses = {}
@@ -43,6 +46,10 @@ function request()
   nextIndex = nextIndex + 1
   sent = sent + 1
   if nextIndex > #paths then nextIndex = 1 end
+  if addresses > 0 then
+    local n = sent % addresses
+    wrk.headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(n / 65536) % 256, math.floor(n / 256) % 256, n % 256)
+  end
   return wrk.format("GET", path)
 end
 
