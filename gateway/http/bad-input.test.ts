@@ -15,7 +15,7 @@ beforeAll(async () => {
   harness = await createGatewayHarness();
   batch = await harness.addBatch(testCampaign('bad-input'), { count: 50 });
   // A high forged limit: the invalid codes sent here must not trip the flood defence tested apart.
-  gateway = await harness.startGateway({ gateway: { forgedPerIpLimit: 10_000 } });
+  gateway = await harness.startGateway({ gateway: { forgedPerIpLimit: 10_000, forgedPerNetworkLimit: 10_000 } });
   base = `http://127.0.0.1:${gateway.port}`;
 });
 

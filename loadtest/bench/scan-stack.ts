@@ -203,8 +203,8 @@ export async function startScanStack(options: {
       const backlog = await readBacklog(client, eventStream(KEY_PREFIX, campaign.id));
       return backlog === null ? 0 : oldestUnackedAgeMs(backlog, Date.now());
     },
-    // One IP sends every forged code: without an unlimited budget the limiter answers 429 after 30 per minute.
-    async startGateway(workers, gateway = { forgedPerIpLimit: UNLIMITED }) {
+    // One IP sends every forged code: without unlimited budgets the limiter answers 429 after 30 per minute.
+    async startGateway(workers, gateway = { forgedPerIpLimit: UNLIMITED, forgedPerNetworkLimit: UNLIMITED }) {
       const name = `serve-${workers}-${++gatewayStarts}`;
       const configFile = writeConfig(name, {
         gateway,
