@@ -31,6 +31,8 @@ export interface GatewayMetrics {
   readonly decisionBatchSize: Histogram;
   readonly decisionQueueDepth: Gauge;
   readonly scriptSeconds: Histogram;
+  readonly answersUndelivered: Counter;
+  readonly answersRedelivered: Counter;
 }
 
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -64,6 +66,16 @@ export function createGatewayMetrics(registry = new Registry()): GatewayMetrics 
       name: 'scangate_redis_script_seconds',
       help: 'Duration of one decision script call (one batch) as seen by the gateway',
       buckets: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers,
+    }),
+    answersUndelivered: new Counter({
+      name: 'scangate_answers_undelivered_total',
+      help: 'Consuming answers (won, no_prize, held) decided after their client left (each is marked for redelivery)',
+      registers,
+    }),
+    answersRedelivered: new Counter({
+      name: 'scangate_answers_redelivered_total',
+      help: 'Lost answers redelivered to a retry from the same network and User-Agent class',
       registers,
     }),
   };

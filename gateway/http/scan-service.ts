@@ -1,5 +1,7 @@
 import type { Campaign } from '../../config/campaign-schema.js';
 import type { CodeVerifier, VerifyResult } from '../codes/code-verifier.js';
+import type { LostAnswer } from '../redis/undelivered-answers.js';
+import { consumesCode } from '../scan/outcomes.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
@@ -17,7 +19,7 @@ export interface ScanInput {
   readonly userAgent: string;
   readonly cookie: string;
   readonly receivedAt: number;
-  /** the client went away: a scan not yet sent to Redis is then dropped, undecided */
+  /** the client went away: a scan not yet sent to Redis is then dropped, undecided; a decided one may be lost */
   readonly abandoned: () => boolean;
 }
 
@@ -27,7 +29,7 @@ export type ScanResult =
       readonly answer: ScanAnswer;
       /** the code's campaign; absent for invalid codes */
       readonly campaign?: Campaign;
-      /** Set-Cookie for a device seen for the first time */
+      /** Set-Cookie for a device seen for the first time, or the original device of a redelivered answer */
       readonly setCookie: string | null;
     }
   | { readonly kind: 'rate_limited'; readonly retryAfterSeconds: number }
@@ -46,6 +48,10 @@ export interface ScanServiceDeps {
   readonly decide: DecideScan;
   /** a code failed verification */
   readonly onForged: () => void;
+  /** Marks a consuming answer decided after its client left, for redelivery; never rejects. */
+  readonly answerLost: (lost: LostAnswer) => Promise<void>;
+  /** a lost answer was redelivered to its phone */
+  readonly onRedelivered: () => void;
 }
 
 export interface ScanService {
@@ -58,10 +64,19 @@ export interface ScanService {
 }
 
 /**
+ * An answer that consumed the code and whose phone may not be able to get it again: a same-device
+ * replay's phone still holds its cookie, so its retry replays anyway.
+ */
+function mustReachPhone(decision: ScanDecision): boolean {
+  return consumesCode(decision.outcome) && (!decision.replay || decision.redeliveredTo !== undefined);
+}
+
+/**
  * One scan, start to answer: the address's forged-code budget, the code's MAC, its batch and
  * campaign, the device, the CPU stage, then the decision script. Forged or garbled codes end at
  * the MAC, and an address over its budget before it: neither touches Redis. A scan whose client
- * left before it reached the decision script is dropped undecided. Errors (ScangateError: Redis
+ * left before it reached the decision script is dropped undecided; one that left while it was
+ * being decided has its consuming answer marked as lost, for the phone's retry. Errors (ScangateError: Redis
  * down, campaign recovering, ...) propagate to the HTTP layer.
  */
 export function createScanService(deps: ScanServiceDeps): ScanService {
@@ -90,7 +105,11 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
     const assessment = await assessQueue.assess(campaign, { request, batchRegion: batch.region, honeypot: batch.honeypotSerials.has(code.serial) });
     if (input.abandoned()) return { kind: 'abandoned' };
     const decision = await decide(request, assessment, campaign);
-    return { kind: 'answer', answer: answerFromDecision(decision, campaign), campaign, setCookie: device.setCookie };
+    if (input.abandoned() && mustReachPhone(decision))
+      await deps.answerLost({ campaignId: campaign.id, code: code.code, scanId: decision.scanId, ip: input.ip, uaClass: assessment.uaClass });
+    if (decision.redeliveredTo !== undefined) deps.onRedelivered();
+    const setCookie = decision.redeliveredTo === undefined ? device.setCookie : devices.cookieFor(decision.redeliveredTo);
+    return { kind: 'answer', answer: answerFromDecision(decision, campaign), campaign, setCookie };
   }
 
   return {
