@@ -76,8 +76,8 @@ function mustReachPhone(decision: ScanDecision): boolean {
  * campaign, the device, the CPU stage, then the decision script. Forged or garbled codes end at
  * the MAC, and an address over its budget before it: neither touches Redis. A scan whose client
  * left before it reached the decision script is dropped undecided; one that left while it was
- * being decided has its consuming answer marked as lost, for the phone's retry. Errors (ScangateError: Redis
- * down, campaign recovering, ...) propagate to the HTTP layer.
+ * being decided has its consuming answer marked as lost, for the phone's retry. Errors
+ * (ScangateError: Redis down, campaign recovering, ...) propagate to the HTTP layer.
  */
 export function createScanService(deps: ScanServiceDeps): ScanService {
   const { verifier, limiter, devices, catalog, assessQueue, decide } = deps;
