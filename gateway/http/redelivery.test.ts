@@ -97,7 +97,7 @@ describe('an answer lost to a dropped connection', () => {
 
     const elsewhere = await fetch(`${base}/s/${code}`, { headers: { accept: 'application/json', 'user-agent': phoneAgent, 'x-forwarded-for': '10.20.30.40' } });
     expect(await elsewhere.json()).toMatchObject({ outcome: 'already_redeemed', prize: null, replay: false });
-    expect(elsewhere.headers.get('set-cookie')).not.toContain(originalDevice);
+    expect(elsewhere.headers.get('set-cookie') ?? '').not.toContain(originalDevice);
 
     const retry = await scanJson(base, code);
     expect(retry.status).toBe(200);
