@@ -46,6 +46,8 @@ export const appConfigSchema = z
         /** Seconds a client is told to wait when Redis is unreachable or state is rebuilding. */
         retryAfterSeconds: z.number().int().min(1).default(5),
         shutdownGraceMs: z.number().int().min(0).default(8000),
+        /** How long an answer lost to a dropped connection can be redelivered to the same phone's retry. */
+        redeliverWindowSeconds: z.number().int().min(1).max(86_400).default(600),
       })
       .strict()
       .default({}),

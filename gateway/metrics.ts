@@ -33,6 +33,8 @@ export interface GatewayMetrics {
   readonly decisionQueueDepth: Gauge;
   readonly scriptSeconds: Histogram;
   readonly outOfRangeCodes: Counter<'campaign'>;
+  readonly answersUndelivered: Counter;
+  readonly answersRedelivered: Counter;
 }
 
 const batchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
@@ -76,6 +78,16 @@ export function createGatewayMetrics(registry = new Registry(), forged?: ForgedR
       name: 'scangate_out_of_range_codes_total',
       help: 'Correctly signed codes with a serial never minted for their batch (a signing key leaked), by campaign',
       labelNames: ['campaign'],
+      registers,
+    }),
+    answersUndelivered: new Counter({
+      name: 'scangate_answers_undelivered_total',
+      help: 'Consuming answers (won, no_prize, held) decided after their client left (each is marked for redelivery)',
+      registers,
+    }),
+    answersRedelivered: new Counter({
+      name: 'scangate_answers_redelivered_total',
+      help: 'Lost answers redelivered to a retry from the same network and User-Agent class',
       registers,
     }),
   };

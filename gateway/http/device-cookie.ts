@@ -11,6 +11,8 @@ export interface DeviceIdentity {
 
 export interface DeviceCookies {
   identify(cookieHeader: string): DeviceIdentity;
+  /** Set-Cookie value that makes the phone this device (a redelivered answer's original device) */
+  cookieFor(deviceId: string): string;
 }
 
 const COOKIE_NAME = 'sgd';
@@ -46,12 +48,15 @@ export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceC
     return mac.length === MAC_BYTES && timingSafeEqual(mac, macOf(deviceId)) ? deviceId : undefined;
   }
 
+  const cookieFor = (deviceId: string) => `${COOKIE_NAME}=${deviceId}.${Buffer.from(macOf(deviceId)).toString('base64url')}${attributes}`;
+
   return {
     identify(cookieHeader) {
       const known = cookieHeader === '' ? undefined : verified(cookieValue(cookieHeader));
       if (known !== undefined) return { deviceId: known, newDevice: false, setCookie: null };
       const deviceId = randomBytes(16).toString('base64url');
-      return { deviceId, newDevice: true, setCookie: `${COOKIE_NAME}=${deviceId}.${Buffer.from(macOf(deviceId)).toString('base64url')}${attributes}` };
+      return { deviceId, newDevice: true, setCookie: cookieFor(deviceId) };
     },
+    cookieFor,
   };
 }

@@ -1,6 +1,8 @@
 import type { Campaign } from '../../config/campaign-schema.js';
 import { batchHoldsSerial } from '../campaigns/batches.js';
 import type { CodeVerifier, VerifyResult } from '../codes/code-verifier.js';
+import type { LostAnswer } from '../redis/undelivered-answers.js';
+import { consumesCode } from '../scan/outcomes.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
@@ -20,7 +22,7 @@ export interface ScanInput {
   readonly userAgent: string;
   readonly cookie: string;
   readonly receivedAt: number;
-  /** the client went away: a scan not yet sent to Redis is then dropped, undecided */
+  /** the client went away: a scan not yet sent to Redis is then dropped, undecided; a decided one may be lost */
   readonly abandoned: () => boolean;
 }
 
@@ -30,7 +32,7 @@ export type ScanResult =
       readonly answer: ScanAnswer;
       /** the code's campaign; absent for invalid codes */
       readonly campaign?: Campaign;
-      /** Set-Cookie for a device seen for the first time */
+      /** Set-Cookie for a device seen for the first time, or the original device of a redelivered answer */
       readonly setCookie: string | null;
     }
   | { readonly kind: 'rate_limited'; readonly retryAfterSeconds: number }
@@ -51,6 +53,10 @@ export interface ScanServiceDeps {
   readonly onForged: () => void;
   /** a correctly signed code with a serial its batch never had (answered invalid) */
   readonly onOutOfRange: (code: OutOfRangeCode) => void;
+  /** Marks a consuming answer decided after its client left, for redelivery; never rejects. */
+  readonly answerLost: (lost: LostAnswer) => Promise<void>;
+  /** a lost answer was redelivered to its phone */
+  readonly onRedelivered: () => void;
 }
 
 export interface ScanService {
@@ -63,12 +69,21 @@ export interface ScanService {
 }
 
 /**
+ * An answer that consumed the code and whose phone may not be able to get it again: a same-device
+ * replay's phone still holds its cookie, so its retry replays anyway.
+ */
+function mustReachPhone(decision: ScanDecision): boolean {
+  return consumesCode(decision.outcome) && (!decision.replay || decision.redeliveredTo !== undefined);
+}
+
+/**
  * One scan, start to answer: the code's MAC, its batch and campaign, the serial within the batch,
  * the device, the CPU stage, then the decision script. Forged or garbled codes end at the MAC:
  * `invalid`, or 429 once their address is over its forged-code budget; a genuine code is decided
  * whatever its address sent before (that history is the `enumeration` fraud feature). A signed
  * code whose serial its batch never had ends at the batch. None of these touches Redis. A scan
- * whose client left before it reached the decision script is dropped undecided. Errors
+ * whose client left before it reached the decision script is dropped undecided; one that left
+ * while it was being decided has its consuming answer marked as lost, for the phone's retry. Errors
  * (ScangateError: Redis down, campaign recovering, ...) propagate to the HTTP layer.
  */
 export function createScanService(deps: ScanServiceDeps): ScanService {
@@ -101,7 +116,11 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
     const assessment = await assessQueue.assess(campaign, { request, batchRegion: batch.region, honeypot: batch.honeypotSerials.has(code.serial) });
     if (input.abandoned()) return { kind: 'abandoned' };
     const decision = await decide(request, assessment, campaign);
-    return { kind: 'answer', answer: answerFromDecision(decision, campaign), campaign, setCookie: device.setCookie };
+    if (input.abandoned() && mustReachPhone(decision))
+      await deps.answerLost({ campaignId: campaign.id, code: code.code, scanId: decision.scanId, ip: input.ip, uaClass: assessment.uaClass });
+    if (decision.redeliveredTo !== undefined) deps.onRedelivered();
+    const setCookie = decision.redeliveredTo === undefined ? device.setCookie : devices.cookieFor(decision.redeliveredTo);
+    return { kind: 'answer', answer: answerFromDecision(decision, campaign), campaign, setCookie };
   }
 
   return {

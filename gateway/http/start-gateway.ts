@@ -9,6 +9,8 @@ import { startIngest, type RunningIngest } from '../ingest/start-ingest.js';
 import { createGatewayMetrics } from '../metrics.js';
 import { createAssessor } from '../scan/assessor.js';
 import { persistenceRisk, readRedisPersistence } from '../redis/persistence-check.js';
+import { registerScripts } from '../redis/scripts.js';
+import { createUndeliveredAnswers, MARK_RECORDED } from '../redis/undelivered-answers.js';
 import { createDecisionBatcher } from '../scan/decision-batcher.js';
 import { loadSecrets, type Secrets } from '../secrets.js';
 import { hasEpoch, prepareCampaignState } from '../state/campaign-state.js';
@@ -92,8 +94,11 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   const stateDeps = { redis, pool, keyPrefix: config.redis.keyPrefix };
   // Redis lost a campaign's state (restarted empty, failed over): rebuild it from Postgres by itself.
   const recovery = createStateRecovery(stateDeps, logger);
+  const scripts = registerScripts(redis);
+  const undelivered = createUndeliveredAnswers({ scripts, keyPrefix: config.redis.keyPrefix, windowSeconds: config.gateway.redeliverWindowSeconds });
   const batcher = createDecisionBatcher({
     redis,
+    scripts,
     keyPrefix: config.redis.keyPrefix,
     batchMax: config.gateway.batchMax,
     hooks: {
@@ -137,6 +142,14 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     decide: (request, assessment, campaign) => batcher.submit(request, assessment, campaign),
     onForged: () => metrics.forgedCodes.inc(),
     onOutOfRange: createKeyCompromiseSignal({ logger, count: (campaign) => metrics.outOfRangeCodes.inc({ campaign }) }),
+    answerLost(lost) {
+      metrics.answersUndelivered.inc();
+      return undelivered.record(lost).then(
+        (result) => void (result !== MARK_RECORDED && logger.warn({ ...lost, result }, 'lost answer not marked for redelivery')),
+        (err: unknown) => logger.warn({ err, ...lost }, 'lost answer not marked for redelivery'),
+      );
+    },
+    onRedelivered: () => metrics.answersRedelivered.inc(),
   });
 
   let stopping = false;

@@ -50,12 +50,17 @@ describe('decodeScanEvent', () => {
       replay: false,
       newDevice: true,
       uaClass: 'mobile',
+      redelivered: false,
     });
   });
 
   it('keeps coordinates and optional strings when present', () => {
     const row = decodePacked(scanEventMap(5, { rp: 1, first: '1699999999999-3', lat: -33.5, lon: 151.25 }));
     expect(row).toMatchObject({ replay: true, firstScanId: '1699999999999-3', lat: -33.5, lon: 151.25, tierId: 'gold', region: 'CN-SH' });
+  });
+
+  it('reads the redelivery flag, written only on redeliveries', () => {
+    expect(decodePacked(scanEventMap(1, { rp: 1, rd: 1, first: '1699999999999-3' }))).toMatchObject({ replay: true, redelivered: true });
   });
 
   it.each([
@@ -75,6 +80,7 @@ describe('decodeScanEvent', () => {
     ['a tier id with a tab', scanEventMap(1, { t: 'gold\tx' })],
     ['a bad first-scan id', scanEventMap(1, { first: 'abc' })],
     ['replay = 2', scanEventMap(1, { rp: 2 })],
+    ['redelivered = 2', scanEventMap(1, { rd: 2 })],
   ])('rejects %s as malformed', (_name, input) => {
     expectMalformed(input as EventMap | Buffer);
   });

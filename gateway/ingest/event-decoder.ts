@@ -22,7 +22,7 @@ const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
 const uaClassPattern = new RegExp(`^(?:${uaClasses.join('|')})$`);
 const earliestMs = Date.UTC(2000, 0, 1);
 const latestMs = Date.UTC(2100, 0, 1);
-const knownFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd']);
+const knownFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd']);
 
 type EventMap = Record<string, unknown>;
 
@@ -99,5 +99,7 @@ export function decodeScanEvent(campaignId: string, eventId: string, payload: Bu
     lat: coordinate(map, 'lat', 90),
     lon: coordinate(map, 'lon', 180),
     newDevice: flag(map, 'nd'),
+    // Written only on redeliveries, so entries from before it existed decode too.
+    redelivered: map.rd === undefined ? false : flag(map, 'rd'),
   };
 }

@@ -21,19 +21,19 @@ const createStaging = `
     batch_id integer NOT NULL, serial bigint NOT NULL, device_id text NOT NULL, ip inet NOT NULL,
     outcome smallint NOT NULL, tier_id text, replay boolean NOT NULL, score smallint NOT NULL,
     reason_mask integer NOT NULL, first_scan_id text, ua_class text NOT NULL, region text,
-    lat double precision, lon double precision, new_device boolean NOT NULL
+    lat double precision, lon double precision, new_device boolean NOT NULL, redelivered boolean NOT NULL
   ) ON COMMIT DELETE ROWS`;
 
 const copyStaging = `COPY ingest_staging (campaign_id, event_id, scanned_at_ms, code, batch_id, serial, device_id, ip, outcome,
-  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device) FROM STDIN`;
+  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered) FROM STDIN`;
 
 const scannedAt = `timestamptz 'epoch' + scanned_at_ms * interval '1 millisecond'`;
 
 const insertScanEvents = `
   INSERT INTO scan_events (campaign_id, event_id, scanned_at, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device)
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered)
   SELECT campaign_id, event_id, ${scannedAt}, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered
   FROM ingest_staging`;
 
 /** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */
@@ -68,6 +68,7 @@ function copyRow(row: ScanEventRow): string {
     row.lat,
     row.lon,
     row.newDevice,
+    row.redelivered,
   ]);
 }
 

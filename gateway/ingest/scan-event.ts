@@ -25,4 +25,6 @@ export interface ScanEventRow {
   readonly lat: number | null;
   readonly lon: number | null;
   readonly newDevice: boolean;
+  /** a replay of an answer lost to a dropped connection, to the same phone as a new device (deviceId is the original's) */
+  readonly redelivered: boolean;
 }

@@ -1,3 +1,4 @@
+import { clientNetwork } from '../http/client-network.js';
 import type { TimeBuckets } from '../scan/campaign-params.js';
 import type { Outcome } from '../scan/outcomes.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
@@ -6,8 +7,8 @@ import type { CampaignKeys } from './keys.js';
 /** The TypeScript side of redeemBatch-13.lua's contract: its KEYS, its scans, its reply. */
 
 /** Values per scan in ARGV[3] and per decision in the reply. */
-export const SCAN_FIELDS = 13;
-export const DECISION_FIELDS = 7;
+export const SCAN_FIELDS = 14;
+export const DECISION_FIELDS = 8;
 
 /** KEYS in the script's order; the bucketed ones are those of `buckets` (computed from the call's now). */
 export function redeemBatchKeys(keys: CampaignKeys, buckets: TimeBuckets): string[] {
@@ -45,6 +46,7 @@ export function appendScan(scans: unknown[], request: ScanRequest, assessment: S
     assessment.region ?? '',
     located ? request.lat : false,
     located ? request.lon : false,
+    clientNetwork(request.ip),
   );
 }
 
@@ -52,6 +54,7 @@ export function appendScan(scans: unknown[], request: ScanRequest, assessment: S
 export function decisionAt(reply: readonly unknown[], index: number): ScanDecision {
   const at = index * DECISION_FIELDS;
   const firstScannedAt = reply[at + 4] as number;
+  const redeliveredTo = reply[at + 7] as string;
   return {
     outcome: reply[at] as Outcome,
     tierIndex: reply[at + 1] as number,
@@ -60,5 +63,6 @@ export function decisionAt(reply: readonly unknown[], index: number): ScanDecisi
     firstScannedAt: firstScannedAt > 0 ? firstScannedAt : undefined,
     reasonMask: reply[at + 5] as number,
     score: reply[at + 6] as number,
+    ...(redeliveredTo === '' ? {} : { redeliveredTo }),
   };
 }

@@ -7,6 +7,10 @@ import { ScangateError } from '../errors.js';
 export enum ScriptCode {
   /** the campaign's epoch key is missing: its state must be rebuilt before anything is decided */
   EpochMissing = -1,
+  /** markUndelivered: the code has no record (its campaign's state was lost or rebuilt since) */
+  CodeNotConsumed = -2,
+  /** markUndelivered: the code's record is another decision's */
+  DecisionReplaced = -3,
 }
 
 export function errorForScriptCode(code: number): ScangateError {

@@ -16,7 +16,7 @@ export interface ScriptSource {
   readonly lua: string;
 }
 
-export type ScriptName = 'redeemBatch';
+export type ScriptName = 'redeemBatch' | 'markUndelivered';
 
 export type ScriptArg = string | Buffer | number;
 

@@ -5,7 +5,7 @@ import type { Campaign } from '../../config/campaign-schema.js';
 import { campaignKeys } from '../redis/keys.js';
 import { appendScan, decisionAt, redeemBatchKeys } from '../redis/redeem-batch.js';
 import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../redis/script-codes.js';
-import { registerScripts } from '../redis/scripts.js';
+import { registerScripts, type Scripts } from '../redis/scripts.js';
 import { MINUTE_MS, packedCampaignParams, timeBuckets } from './campaign-params.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from './types.js';
 
@@ -37,6 +37,8 @@ export interface DecisionBatcherOptions {
   /** ms since the epoch; tests move it */
   readonly clock?: () => number;
   readonly hooks?: DecisionBatcherHooks;
+  /** the process's registered scripts, when it shares them (default: registered here) */
+  readonly scripts?: Scripts;
 }
 
 /** The scans of one campaign waiting for the same call: packed flat, answered in order. */
@@ -65,7 +67,7 @@ const packr = new Packr({ useRecords: false });
 export function createDecisionBatcher(options: DecisionBatcherOptions): DecisionBatcher {
   const { redis, keyPrefix, batchMax, hooks = {} } = options;
   const clock = options.clock ?? Date.now;
-  const scripts = registerScripts(redis);
+  const scripts = options.scripts ?? registerScripts(redis);
   const callKeys = new WeakMap<Campaign, CampaignCallKeys>();
   const calls = new Set<Promise<void>>();
   let groups = new Map<Campaign, Group>();

@@ -45,4 +45,6 @@ export interface ScanDecision {
   readonly firstScannedAt?: number;
   readonly reasonMask: number;
   readonly score: number;
+  /** a redelivery: the lost answer's device, whose cookie the phone gets back (see markUndelivered) */
+  readonly redeliveredTo?: string;
 }

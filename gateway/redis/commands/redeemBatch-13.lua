@@ -10,7 +10,9 @@
     KEYS[1]  epoch          string; missing = the campaign's state was lost and must be rebuilt
     KEYS[2]  batches        hash batchId -> "1" active | "0" inactive
     KEYS[3]  codes          hash code -> msgpack { d: device, o: outcome, t: tier index, s: scan id,
-                            a: ms, r: reason mask, c: score } of the scan that consumed the code
+                            a: ms, r: reason mask, c: score } of the scan that consumed the code;
+                            markUndelivered adds { ux: deadline ms, un: network, uu: uaClass } when
+                            its answer was lost
     KEYS[4]  clones         hash code -> scans of the consumed code by other devices
     KEYS[5]  issued         hash tierId -> prizes issued (held reservations included)
     KEYS[6]  held           hash tierId -> prizes reserved by held scans
@@ -36,19 +38,23 @@
                minuteMs              width of a velocity bucket
                ttl                   { minute, hour, day }: seconds the bucketed keys live
     ARGV[2]  now, ms
-    ARGV[3]  msgpack flat array, 13 values per scan:
+    ARGV[3]  msgpack flat array, 14 values per scan:
                code, batchId, serial, deviceId, ip, workerScore (0-100), workerReasonMask,
                drawnTierIndex (-1: no prize), newDevice (0|1), uaClass, region ("" unknown),
-               lat, lon (false unknown)
+               lat, lon (false unknown), network (the IP's /24, or /64 for IPv6)
 
   Output:
     -1  EPOCH_MISSING: nothing decided, nothing written
     error reply "ERR SCAN_MALFORMED <n>": scan n is malformed; nothing decided, nothing written
-    otherwise a flat array, 7 values per scan, in order:
+    otherwise a flat array, 8 values per scan, in order:
       outcome, tierIndex (-1: none), scanId, replay (0|1), firstScannedAtMs (0: none), reasonMask,
-      score
+      score, redeliveredTo (the original device for a redelivery, else "")
       A replay answers the original decision (its scan id, tier, reasons, score); an
       already_redeemed scan answers its own scan id and when the code was first consumed.
+      A redelivery is a replay to another device: the consuming answer was lost (markUndelivered),
+      and this scan comes before the mark's deadline from the same network and UA class. The mark
+      is cleared, so an answer is redelivered at most once; the event names the original device
+      and carries rd = 1.
 
   Every scan counts towards its device's and IP's velocity and its IP's device count; scans
   that reach the fraud rules count as redemption attempts of their consumer. The code is
@@ -111,15 +117,19 @@ end
 
 --[[
   Appends the decision on the scan at `base` to the stream, the outcomes tally and the results;
-  returns the new entry id. `first` is the consuming decision for replays and already_redeemed.
+  returns the new entry id. `first` is the consuming decision for replays and already_redeemed;
+  `redeliveredTo` the device a redelivered answer belongs to.
 ]]
-local function record(base, outcome, tier, replay, mask, score, first)
+local function record(base, outcome, tier, replay, mask, score, first, redeliveredTo)
   local event = {
     v = 1, at = now, code = scans[base + 1], batch = scans[base + 2], serial = scans[base + 3],
-    dev = scans[base + 4], ip = scans[base + 5], o = outcome, t = tierId(tier), rp = replay,
+    dev = redeliveredTo or scans[base + 4], ip = scans[base + 5], o = outcome, t = tierId(tier), rp = replay,
     sc = score, rs = mask, first = first and first.s or "", ua = scans[base + 10],
     rg = scans[base + 11], nd = scans[base + 9],
   }
+  if redeliveredTo then
+    event.rd = 1
+  end
   if scans[base + 12] then
     event.lat = scans[base + 12]
     event.lon = scans[base + 13]
@@ -134,7 +144,14 @@ local function record(base, outcome, tier, replay, mask, score, first)
   results[n + 5] = first and first.a or 0
   results[n + 6] = mask
   results[n + 7] = score
+  results[n + 8] = redeliveredTo or ""
   return id
+end
+
+-- The consuming answer `first` was lost (markUndelivered) and the scan at `base` plausibly comes
+-- from the same phone: before the deadline, from the same network, with the same UA class.
+local function isLostAnswerOf(first, base)
+  return first.ux ~= nil and now < first.ux and first.un == scans[base + 14] and first.uu == scans[base + 10]
 end
 
 local function decide(base)
@@ -152,6 +169,12 @@ local function decide(base)
     local first = cmsgpack.unpack(consumed)
     if first.d == device then
       record(base, first.o, first.t, 1, first.r or 0, first.c or 0, first)
+      return
+    end
+    if isLostAnswerOf(first, base) then
+      first.ux, first.un, first.uu = nil, nil, nil
+      rcall("HSET", KEYS[3], code, cmsgpack.pack(first))
+      record(base, first.o, first.t, 1, first.r or 0, first.c or 0, first, first.d)
       return
     end
     rcall("HINCRBY", KEYS[4], code, "1")
