@@ -6,7 +6,7 @@ import { isJsonContentType, readJsonBody } from './json-body.js';
 import { answerReply, refusalReply, type ScanFormat } from './replies.js';
 import type { RequestContext } from './request-context.js';
 import { refuse, respondLater, sendAnswer, type RouteDeps } from './route-context.js';
-import { routeHandler } from './route-handler.js';
+import { jsonRoute, routeHandler } from './route-handler.js';
 import { parseScanBody } from './scan-body.js';
 import type { ScanInput, ScanResult, ScanService } from './scan-service.js';
 
@@ -14,11 +14,10 @@ export interface ScanRouteDeps extends RouteDeps {
   readonly service: ScanService;
 }
 
-/** The JSON contract instead of the page: any Accept naming application/json (mini-programs send it alone). */
+/** The JSON contract instead of the page: an Accept that names application/json. */
 export const wantsJson = (accept: string): boolean => accept.includes('application/json');
 
 const pageFormatOf = (ctx: RequestContext): ScanFormat => (wantsJson(ctx.accept) ? { kind: 'json' } : { kind: 'html', locale: pickLocale(ctx.acceptLanguage) });
-const jsonFormat = (): ScanFormat => ({ kind: 'json' });
 
 function inputOf(ctx: RequestContext, rawCode: string, location: { lat?: number; lon?: number } = {}): ScanInput {
   return { rawCode, ...location, ip: ctx.ip, userAgent: ctx.userAgent, cookie: ctx.cookie, receivedAt: ctx.receivedAt, abandoned: () => ctx.aborted };
@@ -81,7 +80,7 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
 
   function scanApi(res: HttpResponse, _req: HttpRequest, ctx: RequestContext): void {
     const startedAt = performance.now();
-    const format = jsonFormat();
+    const format: ScanFormat = { kind: 'json' };
     const refusal = refusedUpFront(ctx);
     if (refusal) return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, refusal));
     respondLater(deps, res, ctx, format, async () => {
@@ -98,7 +97,7 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
   }
 
   const page = { trustProxy: gateway.trustProxy, formatOf: pageFormatOf };
-  const api = { trustProxy: gateway.trustProxy, formatOf: jsonFormat };
+  const api = { ...jsonRoute, trustProxy: gateway.trustProxy };
   for (const path of ['/s/:code', '/S/:code']) app.get(path, routeHandler(deps, page, scanPage)).head(path, routeHandler(deps, page, headNotAllowed));
   app.post('/v1/scans', routeHandler(deps, api, scanApi));
 }
