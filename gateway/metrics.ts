@@ -14,6 +14,11 @@ export type RejectionReason =
   | 'content_type'
   | 'bad_json'
   | 'bad_request'
+  /** repeated Content-Length or Transfer-Encoding, or a transfer coding other than chunked */
+  | 'bad_framing'
+  /** with trustProxy: the last X-Forwarded-For hop is no IP address (a misconfigured or bypassed proxy) */
+  | 'bad_forwarded_for'
+  | 'method_not_allowed'
   | 'not_found'
   /** the client left before its scan reached the decision script: dropped undecided */
   | 'client_gone'

@@ -1,7 +1,7 @@
 import type { TemplatedApp } from 'uWebSockets.js';
 import { jsonReply, sendReply } from './http-reply.js';
-import { readRequest } from './request-context.js';
 import { respondLater, type RouteDeps } from './route-context.js';
+import { jsonRoute, routeHandler } from './route-handler.js';
 
 /** Each check of /readyz, true when it passes; ingestBacklog fails once the events streams hold
  * config.ingest.backlogDegradedAt entries Postgres has not committed (degraded: stop taking traffic). */
@@ -14,14 +14,11 @@ export interface HealthRouteDeps extends RouteDeps {
 /**
  * `/healthz`: the process answers. `/readyz`: it can decide scans (Redis answers, the decision
  * scripts are loaded, campaigns are loaded, the ingest backlog is under its ceiling), else 503 with the failing checks, so a load
- * balancer sends phones elsewhere.
+ * balancer sends phones elsewhere. HEAD answers both with the headers only.
  */
 export function registerHealthRoutes(app: TemplatedApp, deps: HealthRouteDeps): void {
-  app.get('/healthz', (res, req) => {
-    sendReply(res, readRequest(res, req, false), jsonReply(200, { status: 'ok' }));
-  });
-  app.get('/readyz', (res, req) => {
-    const ctx = readRequest(res, req, false);
+  const healthz = routeHandler(deps, jsonRoute, (res, _req, ctx) => sendReply(res, ctx, jsonReply(200, { status: 'ok' })));
+  const readyz = routeHandler(deps, jsonRoute, (res, _req, ctx) => {
     respondLater(deps, res, ctx, { kind: 'json' }, async () => {
       const checks = await deps.readiness();
       const ready = !deps.stopping() && Object.values(checks).every(Boolean);
@@ -30,4 +27,5 @@ export function registerHealthRoutes(app: TemplatedApp, deps: HealthRouteDeps): 
         : jsonReply(503, { ready, checks, stopping: deps.stopping() }, [['retry-after', String(deps.config.gateway.retryAfterSeconds)]]);
     });
   });
+  app.get('/healthz', healthz).head('/healthz', healthz).get('/readyz', readyz).head('/readyz', readyz);
 }

@@ -27,9 +27,9 @@ const statusLines: Record<number, string> = {
 export const contentTypes = { json: 'application/json; charset=utf-8', html: 'text/html; charset=utf-8', text: 'text/plain; charset=utf-8' } as const;
 
 /**
- * Writes a reply unless the client is gone or it was answered already. Everything goes inside
- * one cork: after an await uWS would otherwise send the status, each header and the body as
- * separate syscalls.
+ * Writes a reply (without its body for HEAD) unless the client is gone or it was answered
+ * already. Everything goes inside one cork: after an await uWS would otherwise send the status,
+ * each header and the body as separate syscalls.
  */
 export function sendReply(res: HttpResponse, ctx: RequestContext, reply: HttpReply): void {
   if (ctx.aborted || ctx.answered) return;
@@ -40,7 +40,12 @@ export function sendReply(res: HttpResponse, ctx: RequestContext, reply: HttpRep
     res.writeHeader('cache-control', 'no-store');
     res.writeHeader('x-content-type-options', 'nosniff');
     for (const [name, value] of reply.headers ?? []) res.writeHeader(name, value);
-    res.end(reply.body, reply.close ?? false);
+    if (ctx.method !== 'head') res.end(reply.body, reply.close ?? false);
+    // HEAD: the headers GET would carry and no body (a body would be read as the next response).
+    // endWithoutBody(length, close) aborts the process in uWS 20.30, so a HEAD answer that must
+    // close goes through end(''): its Content-Length: 0 is false metadata, but no body bytes.
+    else if (reply.close) res.end('', true);
+    else res.writeHeader('content-length', String(Buffer.byteLength(reply.body))).endWithoutBody();
   });
 }
 

@@ -8,6 +8,15 @@ export function isJsonContentType(contentType: string): boolean {
   return mediaType === 'application/json';
 }
 
+/** A whole body as JSON (UTF-8), or GW_ERR_BAD_JSON. */
+export function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new ScangateError('GW_ERR_BAD_JSON', err instanceof Error ? err.message : undefined);
+  }
+}
+
 /**
  * Reads a request body of at most `maxBytes` and parses it as JSON. uWS hands the body over in
  * chunks whose memory it reuses, so each is copied. Must be called before the handler returns.
@@ -35,9 +44,9 @@ export function readJsonBody(res: HttpResponse, ctx: RequestContext, maxBytes: n
       if (!isLast) return;
       done = true;
       try {
-        resolve(JSON.parse(Buffer.concat(chunks, size).toString('utf8')));
+        resolve(parseJsonBody(Buffer.concat(chunks, size)));
       } catch (err) {
-        reject(new ScangateError('GW_ERR_BAD_JSON', (err as Error).message));
+        reject(err);
       }
     });
   });

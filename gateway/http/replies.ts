@@ -29,6 +29,9 @@ const refusalReasons: Partial<Record<ErrorCode, RejectionReason>> = {
   GW_ERR_CONTENT_TYPE: 'content_type',
   GW_ERR_BAD_JSON: 'bad_json',
   GW_ERR_BAD_REQUEST: 'bad_request',
+  GW_ERR_FRAMING: 'bad_framing',
+  GW_ERR_FORWARDED_FOR: 'bad_forwarded_for',
+  GW_ERR_METHOD_NOT_ALLOWED: 'method_not_allowed',
   GW_ERR_NOT_FOUND: 'not_found',
 };
 
@@ -58,8 +61,9 @@ function pageStateOf(status: number): PageState {
 export function refusalReply(refusal: Refusal, format: ScanFormat): HttpReply {
   const { status, message } = errorCatalogue[refusal.code];
   const headers: [string, string][] = refusal.retryAfterSeconds === undefined ? [] : [['retry-after', String(refusal.retryAfterSeconds)]];
-  // Refused mid-upload: closing spares receiving (and discarding) the rest of an oversized body.
-  const close = refusal.code === 'GW_ERR_BODY_TOO_LARGE';
+  // Refused mid-upload: closing spares receiving (and discarding) the rest of an oversized body;
+  // with ambiguous framing, whatever follows on the connection can not be told apart from a body.
+  const close = refusal.code === 'GW_ERR_BODY_TOO_LARGE' || refusal.code === 'GW_ERR_FRAMING';
   if (format.kind === 'json') return { ...jsonReply(status, { error: refusal.code, message }, headers), close };
   const page = renderScanPage({ state: pageStateOf(status), locale: format.locale, ...(refusal.retryAfterSeconds !== undefined && { retryAfterSeconds: refusal.retryAfterSeconds }) });
   return { status, contentType: contentTypes.html, body: page, headers: [...headers, ...pageHeaders], close };

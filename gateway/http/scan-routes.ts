@@ -1,11 +1,12 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import { ScangateError } from '../errors.js';
+import { errorCatalogue, ScangateError } from '../errors.js';
 import { pickLocale } from '../pages/locale.js';
-import type { HttpReply } from './http-reply.js';
+import { jsonReply, type HttpReply } from './http-reply.js';
 import { isJsonContentType, readJsonBody } from './json-body.js';
 import { answerReply, refusalReply, type ScanFormat } from './replies.js';
-import { readRequest, type RequestContext } from './request-context.js';
+import type { RequestContext } from './request-context.js';
 import { refuse, respondLater, sendAnswer, type RouteDeps } from './route-context.js';
+import { jsonRoute, routeHandler } from './route-handler.js';
 import { parseScanBody } from './scan-body.js';
 import type { ScanInput, ScanResult, ScanService } from './scan-service.js';
 
@@ -13,7 +14,10 @@ export interface ScanRouteDeps extends RouteDeps {
   readonly service: ScanService;
 }
 
-const wantsJson = (accept: string): boolean => accept.includes('application/json');
+/** The JSON contract instead of the page: an Accept that names application/json. */
+export const wantsJson = (accept: string): boolean => accept.includes('application/json');
+
+const pageFormatOf = (ctx: RequestContext): ScanFormat => (wantsJson(ctx.accept) ? { kind: 'json' } : { kind: 'html', locale: pickLocale(ctx.acceptLanguage) });
 
 function inputOf(ctx: RequestContext, rawCode: string, location: { lat?: number; lon?: number } = {}): ScanInput {
   return { rawCode, ...location, ip: ctx.ip, userAgent: ctx.userAgent, cookie: ctx.cookie, receivedAt: ctx.receivedAt, abandoned: () => ctx.aborted };
@@ -24,6 +28,8 @@ function inputOf(ctx: RequestContext, rawCode: string, location: { lat?: number;
  * page, or JSON for `Accept: application/json`; `POST /v1/scans` takes `{ code, lat?, lon? }`.
  * Over-long URLs and a stopping server are refused before any work; answers known without Redis
  * (invalid code, refused address) are written inside the handler, the rest after the decision.
+ * HEAD on a scan URL is 405: it must be safe, and link checkers and previews send it, so it
+ * never decides (or consumes) a code.
  */
 export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void {
   const { gateway } = deps.config;
@@ -43,18 +49,18 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
     return answerReply(result, format);
   }
 
-  /** Refusals decided from the request line alone. */
+  /** Refusals decided from the request line and headers alone. */
   function refusedUpFront(ctx: RequestContext): ScangateError | undefined {
     if (deps.stopping()) return new ScangateError('GW_ERR_SHUTTING_DOWN');
+    if (ctx.inputError) return ctx.inputError;
     if (ctx.targetBytes > gateway.maxUrlBytes) return new ScangateError('GW_ERR_URL_TOO_LONG', `${ctx.targetBytes} bytes`);
     return undefined;
   }
 
-  function scanPage(res: HttpResponse, req: HttpRequest): void {
+  function scanPage(res: HttpResponse, req: HttpRequest, ctx: RequestContext): void {
     const startedAt = performance.now();
-    const ctx = readRequest(res, req, gateway.trustProxy);
     const rawCode = req.getParameter(0) ?? '';
-    const format: ScanFormat = wantsJson(ctx.accept) ? { kind: 'json' } : { kind: 'html', locale: pickLocale(ctx.acceptLanguage) };
+    const format = pageFormatOf(ctx);
     const refusal = refusedUpFront(ctx);
     if (refusal) return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, refusal));
     let result: ScanResult | Promise<ScanResult>;
@@ -72,9 +78,8 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
     if (reply) sendAnswer(deps, res, ctx, reply);
   }
 
-  function scanApi(res: HttpResponse, req: HttpRequest): void {
+  function scanApi(res: HttpResponse, _req: HttpRequest, ctx: RequestContext): void {
     const startedAt = performance.now();
-    const ctx = readRequest(res, req, gateway.trustProxy);
     const format: ScanFormat = { kind: 'json' };
     const refusal = refusedUpFront(ctx);
     if (refusal) return sendAnswer(deps, res, ctx, refuse(deps, ctx, format, refusal));
@@ -85,5 +90,14 @@ export function registerScanRoutes(app: TemplatedApp, deps: ScanRouteDeps): void
     });
   }
 
-  app.get('/s/:code', scanPage).get('/S/:code', scanPage).post('/v1/scans', scanApi);
+  function headNotAllowed(res: HttpResponse, _req: HttpRequest, ctx: RequestContext): void {
+    deps.metrics.rejections.inc({ reason: 'method_not_allowed' });
+    const { status, message } = errorCatalogue.GW_ERR_METHOD_NOT_ALLOWED;
+    sendAnswer(deps, res, ctx, jsonReply(status, { error: 'GW_ERR_METHOD_NOT_ALLOWED', message }, [['allow', 'GET']]));
+  }
+
+  const page = { trustProxy: gateway.trustProxy, formatOf: pageFormatOf };
+  const api = { ...jsonRoute, trustProxy: gateway.trustProxy };
+  for (const path of ['/s/:code', '/S/:code']) app.get(path, routeHandler(deps, page, scanPage)).head(path, routeHandler(deps, page, headNotAllowed));
+  app.post('/v1/scans', routeHandler(deps, api, scanApi));
 }
