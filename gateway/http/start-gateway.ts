@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AppConfig } from '../../config/app-config.js';
@@ -22,6 +22,7 @@ import { createInFlight } from './in-flight.js';
 import { listen, type Listening } from './listen.js';
 import { startOpsServer, type OpsServer } from './ops-server.js';
 import { createScanService } from './scan-service.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 export interface GatewayDeps {
   readonly logger?: Logger;
@@ -79,8 +80,9 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   const metrics = createGatewayMetrics();
   const pool = createPool(databaseUrl(config), { applicationName: 'scangate-gateway' });
   // No offline queue: while Redis is unreachable a scan fails at once (503) instead of waiting.
-  const redis = new Redis(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = createRedisClient(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, (err) =>
+    logger.debug({ err: err.message }, 'redis connection error'),
+  );
 
   const stateDeps = { redis, pool, keyPrefix: config.redis.keyPrefix };
   // Redis lost a campaign's state (restarted empty, failed over): rebuild it from Postgres by itself.
