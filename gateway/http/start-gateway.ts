@@ -8,6 +8,7 @@ import { createPool } from '../db/pool.js';
 import { startIngest, type RunningIngest } from '../ingest/start-ingest.js';
 import { createGatewayMetrics } from '../metrics.js';
 import { createAssessor } from '../scan/assessor.js';
+import { lazyFreeRisk, readLazyFreeExpire } from '../redis/lazyfree-check.js';
 import { persistenceRisk, readRedisPersistence } from '../redis/persistence-check.js';
 import { createDecisionBatcher } from '../scan/decision-batcher.js';
 import { loadSecrets, type Secrets } from '../secrets.js';
@@ -66,6 +67,13 @@ async function warnOfPersistenceRisk(redis: Redis, logger: Logger): Promise<void
   const persistence = await readRedisPersistence(redis);
   const risk = persistence && persistenceRisk(persistence);
   if (risk) logger.warn({ ...persistence }, `Redis persistence: ${risk} (README: "Redis persistence and lost scans")`);
+}
+
+/** Expiring velocity buckets stall every scan unless Redis frees them lazily; a found Redis may not. */
+async function warnOfLazyFreeOff(redis: Redis, logger: Logger): Promise<void> {
+  const lazyFreeExpire = await readLazyFreeExpire(redis);
+  const risk = lazyFreeExpire && lazyFreeRisk(lazyFreeExpire);
+  if (risk) logger.warn({ lazyFreeExpire }, `Redis housekeeping: ${risk} (README: "Redis in production")`);
 }
 
 /**
@@ -159,7 +167,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   let listening: Listening;
   try {
     if (!(await within(redisReady(redis), REDIS_START_WAIT_MS, false))) logger.warn('Redis is not reachable yet: scans are refused until it is');
-    else await warnOfPersistenceRisk(redis, logger);
+    else await Promise.all([warnOfPersistenceRisk(redis, logger), warnOfLazyFreeOff(redis, logger)]);
     await catalog.start();
     if (deps.opsServer !== false)
       ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });

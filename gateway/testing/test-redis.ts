@@ -27,7 +27,7 @@ export async function createTestRedis(): Promise<TestRedis> {
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
         cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
+        if (keys.length > 0) await redis.unlink(...keys);
       } while (cursor !== '0');
       redis.disconnect();
     },
