@@ -14,8 +14,10 @@
  * Prints per 10 s window: scans, p50, p99 and max latency (from submit to answer), keys Redis
  * expired, and SPIKE where the window's p99 is more than 3x the median window's; then Redis's
  * own LATENCY LATEST (events over 50 ms, e.g. expire-del). --rate sets the open loop's rate
- * instead (the maximum is then not measured: on a busy machine it varies from run to run). The first bucket expires about
- * 4 minutes into a run, so a run shorter than that shows no expiry at all.
+ * instead (the maximum is then not measured: on a busy machine it varies from run to run).
+ * Before the open loop, the minute buckets of the 3 minutes before it are filled as that rate
+ * would have filled them, with the time to live the script gives them, so a bucket expires at
+ * every minute boundary of the run, as in the middle of a peak.
  *   npm run bench -- housekeeping [--seconds 300] [--max-seconds 10] [--in-flight 256] [--rate N] [--aof always|off] [--lazyfree both|off|on]
  */
 import { performance } from 'node:perf_hooks';
@@ -24,6 +26,8 @@ import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
 import { createRedisClient } from '../../gateway/redis/redis-client.js';
+import { campaignKeys } from '../../gateway/redis/keys.js';
+import { bucketTtlSeconds, MINUTE_MS } from '../../gateway/scan/campaign-params.js';
 import { createDecisionBatcher, type DecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../../gateway/scan/outcomes.js';
 import { codeSource, decisionCampaign, fixtureScan, seedCampaignState } from '../../gateway/testing/decision-fixtures.js';
@@ -142,6 +146,35 @@ async function openLoop(
   return run.samples;
 }
 
+/** Fields of one velocity bucket per scan: d:<device>, i:<address>, c:<consumer>. */
+const FIELDS_PER_SCAN = 3;
+const FIELDS_PER_HSET = 1000;
+
+/**
+ * The minute buckets of the 3 minutes before the run, as a peak at `rate` left them (filled and
+ * expiring when the script's EXPIRE would let them), so one expires at each of the run's first
+ * minute boundaries instead of from its fourth minute on.
+ */
+async function fillEarlierBuckets(redis: Redis, campaignId: string, rate: number): Promise<number> {
+  const keys = campaignKeys(PREFIX, campaignId);
+  const now = Date.now();
+  const minute = Math.floor(now / MINUTE_MS);
+  const fields = Math.round(rate * 60 * FIELDS_PER_SCAN);
+  for (let bucket = minute - 3; bucket < minute; bucket++) {
+    const key = keys.velocity(bucket);
+    const pipeline = redis.pipeline();
+    for (let from = 0; from < fields; from += FIELDS_PER_HSET) {
+      const pairs: string[] = [];
+      for (let i = from; i < Math.min(fields, from + FIELDS_PER_HSET); i++) pairs.push(`d:earlier-${i}`, '1');
+      pipeline.hset(key, ...pairs);
+    }
+    // the last scan of the bucket's minute set its time to live
+    pipeline.pexpireat(key, (bucket + 1) * MINUTE_MS + bucketTtlSeconds.minute * 1000);
+    await pipeline.exec();
+  }
+  return fields;
+}
+
 async function info(redis: Redis, name: string): Promise<number> {
   const text = await redis.info();
   return Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(text)?.[1] ?? 0);
@@ -160,8 +193,9 @@ async function measure(server: PrivateRedis, options: Options, label: string): P
     const nextScan = scanSource(campaign);
     const maxRate = options.rate > 0 ? 0 : await maximumRate(batcher, campaign, nextScan, options.inFlight, options.maxSeconds);
     const rate = options.rate > 0 ? options.rate : maxRate / 2;
+    const filled = await fillEarlierBuckets(redis, campaign.id, rate);
     const measured = maxRate > 0 ? `maximum ${format(maxRate)} scans/s (${options.inFlight} in flight, ${options.maxSeconds} s); now ` : '';
-    console.log(`\n${label}: ${measured}${format(rate)} scans/s for ${options.seconds} s`);
+    console.log(`\n${label}: ${measured}${format(rate)} scans/s for ${options.seconds} s; the 3 earlier minute buckets hold ${format(filled)} fields each`);
     await monitor.latency('RESET');
     const expiredAt: number[] = [await info(monitor, 'expired_keys')];
     const samples = await openLoop(batcher, campaign, nextScan, { rate, seconds: options.seconds }, async () => void expiredAt.push(await info(monitor, 'expired_keys')));
