@@ -12,6 +12,18 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
       eqeqeq: ['error', 'always'],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Redis']",
+          message: 'Use createRedisClient (gateway/redis/redis-client.ts): every client needs an error listener.',
+        },
+        {
+          selector: "CallExpression[callee.property.name='duplicate'][arguments.length=0]",
+          message: 'Use duplicateRedisClient (gateway/redis/redis-client.ts): a duplicate does not inherit the error listener.',
+        },
+      ],
     },
   },
+  { files: ['gateway/redis/redis-client.ts'], rules: { 'no-restricted-syntax': 'off' } },
 );

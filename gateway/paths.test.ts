@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoPath, repoRoot } from './paths.js';
+import { compiledPath } from './testing/compiled.js';
 
 describe('repo paths', () => {
   it('finds the scangate package root from the sources', () => {
@@ -11,8 +12,8 @@ describe('repo paths', () => {
     expect(existsSync(repoPath('gateway/db/migrations/001_initial.sql'))).toBe(true);
   });
 
-  it('finds the same root from the compiled module in dist/ (npm test builds first)', () => {
-    const compiled = path.join(repoRoot(), 'dist/gateway/paths.js');
+  it('finds the same root from the compiled module in dist/', () => {
+    const compiled = compiledPath('gateway/paths.js');
     const printed = execFileSync(process.execPath, ['--input-type=module', '-e', `import { repoPath } from ${JSON.stringify(compiled)}; console.log(repoPath('gateway', 'db'))`], {
       encoding: 'utf8',
     });

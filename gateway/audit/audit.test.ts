@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../redis/keys.js';
 import { Outcome, outcomeNames } from '../scan/outcomes.js';
 import { createIngestHarness, type IngestHarness } from '../ingest/ingest-harness.js';
@@ -42,6 +42,7 @@ describe('scangate audit', () => {
   beforeAll(async () => {
     h = await createIngestHarness();
   });
+  afterEach(() => h.stopConsumers());
   afterAll(() => h.close());
 
   const audit = (campaignId: string) => auditCampaign({ pool: h.pool, redis: h.t.redis, keyPrefix: h.t.prefix, campaignId, inventory });
@@ -73,6 +74,7 @@ describe('scangate audit', () => {
     const twice = scanEventMap(5, { o: Outcome.Won, t: 'gold', code: events[5]?.code });
     const extra = Array.from({ length: 5 }, (_, i) => scanEventMap(400 + i, { o: Outcome.Won, t: 'gold' }));
     await decide(h, 'corrupt', [...events, twice, ...extra]);
+    h.consumer().start();
     await h.waitUntilDrained();
     const report = await audit('corrupt');
     expect(report.ok).toBe(false);
@@ -86,7 +88,9 @@ describe('scangate audit', () => {
     const keys = campaignKeys(h.t.prefix, 'behind');
     await decide(h, 'behind', campaignEvents());
     await h.t.redis.xadd(keys.events, '*', 'd', Buffer.from([0xc1]));
+    h.consumer().start();
     await h.waitUntilDrained();
+    await h.stopConsumers(); // the ingest falls behind: nothing reads the next decision
     await decide(h, 'behind', [scanEventMap(999)]);
     await h.t.redis.xgroup('CREATECONSUMER', keys.events, 'ingest', 'idle');
     const report = await audit('behind');

@@ -1,10 +1,11 @@
 import os from 'node:os';
 import type { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
 import { createPool } from '../db/pool.js';
 import { loadSecrets, type Secrets } from '../secrets.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -58,7 +59,7 @@ export function createCliContext(options: { env?: Env; stdout?: Writable; stderr
   const secrets = lazy(() => loadSecrets(config.get(), env));
   const pool = lazy(() => createPool(databaseUrl(config.get())));
   // One retry, then a command fails fast when Redis is down instead of queueing forever.
-  const redis = lazy(() => new Redis(redisUrl(config.get()), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 }));
+  const redis = lazy(() => createRedisClient(redisUrl(config.get()), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 }));
   return {
     env,
     stdout,

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig } from '../../config/app-config.js';
 import type { Campaign } from '../../config/campaign-schema.js';
@@ -24,6 +24,7 @@ import { startPrivatePostgres, type PrivatePostgres } from '../testing/private-p
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { spawnScangate, type ProcessExit, type ScangateProcess } from './scangate-process.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 /**
  * Everything a fault test runs, on private ports and in a temp dir: a Redis of its own (so it can
@@ -118,8 +119,7 @@ export async function createFaultStack(options: FaultStackOptions = {}): Promise
     }
     const pool = createPool(databaseUrl, { max: 4 });
     cleanups.push(() => pool.end());
-    const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
-    client.on('error', () => undefined);
+    const client = createRedisClient(redis.url, { maxRetriesPerRequest: 3 });
     cleanups.push(async () => client.disconnect());
 
     const [port, adminPort, ingestAdminPort] = [await findFreePort(), await findFreePort(), await findFreePort()];

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../clock.js';
 
 /** Requests being worked on, so a graceful stop can wait for them to be answered. */
 export interface InFlight {
@@ -16,30 +16,28 @@ export interface InFlight {
 }
 
 /** `onChange` sees every new count (the in-flight gauge). */
-export function createInFlight(onChange: (count: number) => void = () => undefined): InFlight {
+export function createInFlight(onChange: (count: number) => void = () => undefined, clock: Clock = systemClock): InFlight {
   let count = 0;
-  let lastActivity = Date.now();
+  let lastActivity = clock.now();
   let waiters: (() => void)[] = [];
 
   /** Resolves true once nothing is in flight, or false after `timeoutMs`. */
-  function drained(timeoutMs: number): Promise<boolean> {
-    if (count === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      waiters.push(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+  async function drained(timeoutMs: number): Promise<boolean> {
+    if (count === 0) return true;
+    const timeout = new AbortController();
+    const emptied = new Promise<true>((resolve) => waiters.push(() => resolve(true)));
+    const result = await Promise.race([emptied, clock.sleep(timeoutMs, timeout.signal).then(() => false)]);
+    timeout.abort();
+    return result;
   }
 
   return {
     begin() {
-      lastActivity = Date.now();
+      lastActivity = clock.now();
       onChange(++count);
     },
     end() {
-      lastActivity = Date.now();
+      lastActivity = clock.now();
       onChange(--count);
       if (count > 0) return;
       const ready = waiters;
@@ -47,17 +45,17 @@ export function createInFlight(onChange: (count: number) => void = () => undefin
       for (const wake of ready) wake();
     },
     touch() {
-      lastActivity = Date.now();
+      lastActivity = clock.now();
     },
     count: () => count,
     async settled(quietMs, timeoutMs) {
-      const deadline = Date.now() + timeoutMs;
+      const deadline = clock.now() + timeoutMs;
       for (;;) {
-        if (!(await drained(deadline - Date.now()))) return false;
-        const quietFor = Date.now() - lastActivity;
+        if (!(await drained(deadline - clock.now()))) return false;
+        const quietFor = clock.now() - lastActivity;
         if (quietFor >= quietMs && count === 0) return true;
-        if (Date.now() >= deadline) return false;
-        await sleep(Math.min(quietMs - quietFor, deadline - Date.now()));
+        if (clock.now() >= deadline) return false;
+        await clock.sleep(Math.min(quietMs - quietFor, deadline - clock.now()));
       }
     },
   };

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AppConfig } from '../../config/app-config.js';
@@ -8,6 +8,7 @@ import { createPool } from '../db/pool.js';
 import { startIngest, type RunningIngest } from '../ingest/start-ingest.js';
 import { createGatewayMetrics } from '../metrics.js';
 import { createAssessor } from '../scan/assessor.js';
+import { lazyFreeRisk, readLazyFreeExpire } from '../redis/lazyfree-check.js';
 import { persistenceRisk, readRedisPersistence } from '../redis/persistence-check.js';
 import { registerScripts } from '../redis/scripts.js';
 import { createUndeliveredAnswers, MARK_RECORDED } from '../redis/undelivered-answers.js';
@@ -25,6 +26,7 @@ import { createKeyCompromiseSignal } from './key-compromise-signal.js';
 import { listen, type Listening } from './listen.js';
 import { startOpsServer, type OpsServer } from './ops-server.js';
 import { createScanService } from './scan-service.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 export interface GatewayDeps {
   readonly logger?: Logger;
@@ -70,6 +72,13 @@ async function warnOfPersistenceRisk(redis: Redis, logger: Logger): Promise<void
   if (risk) logger.warn({ ...persistence }, `Redis persistence: ${risk} (README: "Redis persistence and lost scans")`);
 }
 
+/** Expiring velocity buckets stall every scan unless Redis frees them lazily; a found Redis may not. */
+async function warnOfLazyFreeOff(redis: Redis, logger: Logger): Promise<void> {
+  const lazyFreeExpire = await readLazyFreeExpire(redis);
+  const risk = lazyFreeExpire && lazyFreeRisk(lazyFreeExpire);
+  if (risk) logger.warn({ lazyFreeExpire }, `Redis housekeeping: ${risk} (README: "Redis in production")`);
+}
+
 /**
  * Starts one gateway process: connections to Redis and Postgres, the campaign catalog (loaded
  * before the port opens, every campaign's Redis state prepared), the CPU stage, the decision
@@ -88,8 +97,9 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   const metrics = createGatewayMetrics(undefined, limiter);
   const pool = createPool(databaseUrl(config), { applicationName: 'scangate-gateway' });
   // No offline queue: while Redis is unreachable a scan fails at once (503) instead of waiting.
-  const redis = new Redis(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+  const redis = createRedisClient(redisUrl(config), { enableOfflineQueue: false, maxRetriesPerRequest: 1 }, (err) =>
+    logger.debug({ err: err.message }, 'redis connection error'),
+  );
 
   const stateDeps = { redis, pool, keyPrefix: config.redis.keyPrefix };
   // Redis lost a campaign's state (restarted empty, failed over): rebuild it from Postgres by itself.
@@ -178,7 +188,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   let listening: Listening;
   try {
     if (!(await within(redisReady(redis), REDIS_START_WAIT_MS, false))) logger.warn('Redis is not reachable yet: scans are refused until it is');
-    else await warnOfPersistenceRisk(redis, logger);
+    else await Promise.all([warnOfPersistenceRisk(redis, logger), warnOfLazyFreeOff(redis, logger)]);
     await catalog.start();
     if (deps.opsServer !== false)
       ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Packr } from 'msgpackr';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../testing/private-postgres.js';
 import { createIngestHarness, type IngestHarness } from './ingest-harness.js';
 import { appendScanEvents, scanEventMap } from './scan-event-fixtures.js';
@@ -19,6 +19,7 @@ describe('ingest failures', () => {
   beforeAll(async () => {
     h = await createIngestHarness({ maxDeliveries: 3, claimIdleMs: 200 });
   });
+  afterEach(() => h.stopConsumers());
   afterAll(() => h.close());
 
   const eventsOf = (campaign: string) => h.count('SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1', [campaign]);

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -14,6 +14,7 @@ import { ScanEventWriter } from './scan-event-writer.js';
 import type { IngestSink } from './batch-processor.js';
 import { discoverEventStreams, eventStream } from './stream-discovery.js';
 import type { EventStream } from './stream-entry.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 /** Shared set-up of the ingest tests: a database of their own, a key prefix, ingest consumers. */
 export interface IngestHarness {
@@ -28,6 +29,8 @@ export interface IngestHarness {
   waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
   waitUntilDrained(): Promise<void>;
   count(sql: string, params?: unknown[]): Promise<number>;
+  /** Stops every consumer started so far (run after each test: a consumer left running would ingest the next test's streams). */
+  stopConsumers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,8 +48,8 @@ export async function createIngestHarness(ingest: Partial<AppConfig['ingest']> =
     ingest: { batchMax: 100, batchWaitMs: 10, claimIdleMs: 300, maxDeliveries: 3, ...ingest },
   });
   const logger = pino({ level: 'silent' });
-  const connections: Redis[] = [];
-  const consumers: IngestConsumer[] = [];
+  let connections: Redis[] = [];
+  let consumers: IngestConsumer[] = [];
   const harness: IngestHarness = {
     t,
     db,
@@ -55,8 +58,8 @@ export async function createIngestHarness(ingest: Partial<AppConfig['ingest']> =
     migrate,
     stream: (campaignId) => eventStream(t.prefix, campaignId),
     consumer(options = {}) {
-      const redis = new Redis(testRedisUrl());
-      const blockingRedis = new Redis(testRedisUrl());
+      const redis = createRedisClient(testRedisUrl());
+      const blockingRedis = createRedisClient(testRedisUrl());
       connections.push(redis, blockingRedis);
       const consumer = new IngestConsumer({
         config: { ...config.ingest, ...options.ingest },
@@ -82,9 +85,14 @@ export async function createIngestHarness(ingest: Partial<AppConfig['ingest']> =
       const { rows } = await pool.query<{ n: string }>(sql, params);
       return Number(rows[0]?.n);
     },
-    async close() {
+    async stopConsumers() {
       await Promise.all(consumers.map((c) => c.stop()));
       for (const connection of connections) connection.disconnect();
+      consumers = [];
+      connections = [];
+    },
+    async close() {
+      await harness.stopConsumers();
       await pool.end();
       await db.drop();
       await t.cleanup();

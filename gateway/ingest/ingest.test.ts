@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingestGroup } from '../redis/keys.js';
 import { Outcome } from '../scan/outcomes.js';
 import { ensureGroup, readNew } from './consumer-group.js';
@@ -32,6 +32,7 @@ describe('ingest: stream → Postgres', () => {
   beforeAll(async () => {
     h = await createIngestHarness();
   });
+  afterEach(() => h.stopConsumers());
   afterAll(() => h.close());
 
   const eventsOf = (campaign: string) => h.count('SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1', [campaign]);

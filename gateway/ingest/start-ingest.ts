@@ -10,6 +10,7 @@ import { createIngestMetrics } from './ingest-metrics.js';
 import { ScanEventWriter } from './scan-event-writer.js';
 import type { EventStream } from './stream-entry.js';
 import { discoverEventStreams } from './stream-discovery.js';
+import { duplicateRedisClient } from '../redis/redis-client.js';
 
 export interface IngestDeps {
   /** the process's Redis connection; the ingest duplicates it for its blocking reads */
@@ -39,7 +40,7 @@ export interface RunningIngest {
 
 /** Runs the stream → Postgres ingest in this process until stop(). */
 export function startIngest(config: AppConfig, deps: IngestDeps): RunningIngest {
-  const blockingRedis = deps.redis.duplicate();
+  const blockingRedis = duplicateRedisClient(deps.redis, (err) => deps.logger.debug({ err: err.message }, 'redis connection error'));
   const consumer = new IngestConsumer({
     config: config.ingest,
     redis: deps.redis,

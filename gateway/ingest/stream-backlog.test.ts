@@ -83,10 +83,11 @@ describe('consumer group, backlog and trimming', () => {
     const [e2] = await readNew(t.redis, 'rescuer', [stream], 1, 0);
     const [e3, e4] = await readNew(t.redis, 'dead-consumer', [stream], 2, 0);
     expect(await claimIdle(t.redis, 'rescuer', stream, 60_000, 10)).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // the dead consumer has been silent for an hour (XCLAIM IDLE says so without waiting for it)
+    await t.redis.xclaim(stream.key, ingestGroup, 'dead-consumer', 0, e1!.id, e3!.id, e4!.id, 'IDLE', 3_600_000, 'JUSTID');
     // the rescuer's own entry e2 sits between the claimed ones and is fresh: it is not claimed
     await keepClaimed(t.redis, 'rescuer', [e2!]);
-    const claimed = await claimIdle(t.redis, 'rescuer', stream, 20, 10);
+    const claimed = await claimIdle(t.redis, 'rescuer', stream, 60_000, 10);
     expect(claimed.map((e: StreamEntry) => [e.id, e.deliveries])).toEqual([e1, e3, e4].map((e) => [e!.id, 2]));
     const pending = (await t.redis.xpending(stream.key, ingestGroup, '-', '+', 10)) as [string, string, number, number][];
     expect(pending.map(([id, consumer, , deliveries]) => [id, consumer, deliveries])).toEqual([

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
 import { persistenceRisk, readRedisPersistence } from './persistence-check.js';
+import { createRedisClient } from './redis-client.js';
 
 describe('Redis persistence check', () => {
   let server: PrivateRedis;
   let client: Redis;
   beforeAll(async () => {
     server = await startPrivateRedis({ aof: true, appendfsync: 'always' });
-    client = new Redis(server.url);
+    client = createRedisClient(server.url);
   });
   afterAll(async () => {
     client?.disconnect();

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
 import { createDecisionBatcher } from '../scan/decision-batcher.js';
@@ -11,6 +11,7 @@ import { Outcome } from '../scan/outcomes.js';
 import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignState } from '../testing/decision-fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
 import { loadScriptSources } from './scripts.js';
+import { createRedisClient } from './redis-client.js';
 
 describe('loadScriptSources', () => {
   let dir: string;
@@ -45,7 +46,7 @@ describe('scripts after the server forgets them', () => {
   let redis: Redis;
   beforeAll(async () => {
     server = await startPrivateRedis({ aof: false });
-    redis = new Redis(server.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis = createRedisClient(server.url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     await new Promise((resolve) => redis.once('ready', resolve));
   });
   afterAll(async () => {

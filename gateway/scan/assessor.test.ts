@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCampaign } from '../../config/campaign-schema.js';
 import { drawTier } from '../../workers/draw.js';
+import { compiledPath } from '../testing/compiled.js';
 import { createAssessor, type ScanToAssess } from './assessor.js';
 import { maskFromReasons } from './reasons.js';
 
@@ -65,6 +66,8 @@ const batchSizes = [1, 16, 64, 219];
 const batches = batchSizes.map((size, i) => scans.slice(batchSizes.slice(0, i).reduce((a, b) => a + b, 0)).slice(0, size));
 
 const inline = createAssessor({ workers: { mode: 'inline', threads: 1 } }, drawKeyFor);
+// The pool runs the compiled worker: build it first when a source is newer than dist/.
+compiledPath('workers/assess-batch.js');
 const pool = createAssessor({ workers: { mode: 'pool', threads: 2 } }, drawKeyFor);
 afterAll(() => Promise.all([inline.close(), pool.close()]));
 

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import { Unpackr } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../config/campaign-schema.js';
@@ -11,6 +10,7 @@ import { createDecisionBatcher, type DecisionBatcher } from './decision-batcher.
 import { Outcome, outcomeNames } from './outcomes.js';
 import { reasonBits, reasonsFromMask } from './reasons.js';
 import type { ScanDecision } from './types.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 const minute = 60_000;
 const day = 86_400_000;
@@ -222,7 +222,7 @@ describe('redeemBatch through the decision batcher', () => {
   });
 
   it('rejects every scan of a call with GW_ERR_REDIS_UNAVAILABLE when Redis is unreachable', async () => {
-    const redis = new Redis('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const redis = createRedisClient('redis://127.0.0.1:1', { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     const campaign = decisionCampaign('unreachable');
     const batcher = createDecisionBatcher({ redis, keyPrefix: t.prefix, batchMax: 256 });
     const scans = [1, 2].map(() => fixtureScan(campaign, codeSource(1)()));

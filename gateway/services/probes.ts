@@ -1,16 +1,15 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { createRedisClient } from '../redis/redis-client.js';
 
 /** Does a Redis answer PING at this URL (within about a second)? */
 export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, {
+  const client = createRedisClient(url, {
     lazyConnect: true,
     connectTimeout: 1000,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
-  });
-  client.on('error', () => undefined); // the failed connect below already says it
+  }); // its connection errors are ignored: the failed connect below already says it
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { lazyFreeSettings } from '../redis/lazyfree-check.js';
 import { redisAnswers } from './probes.js';
 import { launchServer, type RunningServer } from './running-server.js';
 
@@ -19,6 +20,11 @@ export interface RedisServerOptions {
    * shared with the gateway takes a core away in the middle of a measurement.
    */
   readonly autoAofRewrite?: boolean;
+  /**
+   * Free deleted and expired keys in a background thread (default true, as production should).
+   * A benchmark turns it off to show the stalls it prevents.
+   */
+  readonly lazyFree?: boolean;
 }
 
 /** Runs a redis-server on 127.0.0.1:<port> with its data in `dir`. */
@@ -35,6 +41,7 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Run
       '--appendfsync', options.appendfsync,
       '--save', '',
       ...(options.autoAofRewrite === false ? ['--auto-aof-rewrite-percentage', '0'] : []),
+      ...lazyFreeSettings.flatMap((setting) => [`--${setting}`, options.lazyFree === false ? 'no' : 'yes']),
       '--daemonize', 'no',
     ],
     dir: options.dir,

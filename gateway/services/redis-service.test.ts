@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
 import { testRedisUrl } from '../testing/test-redis.js';
@@ -10,11 +10,12 @@ import { findFreePort } from './free-port.js';
 import { redisAnswers } from './probes.js';
 import { findOrStartRedis } from './redis-service.js';
 import { isProcessAlive } from './service-process.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 const quiet = { info: () => undefined };
 
 async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const client = createRedisClient(url, { maxRetriesPerRequest: 1 });
   try {
     return await use(client);
   } finally {

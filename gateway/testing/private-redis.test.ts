@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisAnswers } from '../services/probes.js';
 import { isProcessAlive } from '../services/service-process.js';
 import { startPrivateRedis, type PrivateRedis } from './private-redis.js';
+import { createRedisClient } from '../redis/redis-client.js';
 
 async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  const client = createRedisClient(url, { maxRetriesPerRequest: 1 });
   try {
     return await use(client);
   } finally {

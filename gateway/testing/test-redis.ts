@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '../redis/redis-client.js';
 
 export interface TestRedis {
   readonly redis: Redis;
@@ -15,7 +16,7 @@ export function testRedisUrl(): string {
 }
 
 export async function createTestRedis(): Promise<TestRedis> {
-  const redis = new Redis(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(testRedisUrl(), { lazyConnect: true, maxRetriesPerRequest: 1 });
   await redis.connect();
   const prefix = `sgtest:${randomBytes(6).toString('hex')}:`;
   return {
@@ -26,7 +27,7 @@ export async function createTestRedis(): Promise<TestRedis> {
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
         cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
+        if (keys.length > 0) await redis.unlink(...keys);
       } while (cursor !== '0');
       redis.disconnect();
     },

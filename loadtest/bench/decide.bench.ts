@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { campaignKeyPattern } from '../../gateway/redis/keys.js';
 import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
@@ -19,6 +19,7 @@ import type { ScanDecision } from '../../gateway/scan/types.js';
 import { codeSource, decisionCampaign, fixtureScan, seedCampaignState, type ScanFixture } from '../../gateway/testing/decision-fixtures.js';
 import { countOption } from './options.js';
 import { median, percentile } from './stats.js';
+import { createRedisClient } from '../../gateway/redis/redis-client.js';
 
 const BATCH_SIZES = [1, 16, 64, 256];
 const DEVICES = 2000;
@@ -110,7 +111,7 @@ export async function run(args: string[]): Promise<void> {
   const count = countOption(args, 'scans', 20_000);
   const inFlight = countOption(args, 'in-flight', 512);
   const rounds = countOption(args, 'rounds', 3);
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const prefix = `sgbench:${randomBytes(6).toString('hex')}:`;
   const campaign = benchCampaign();
   const nextCode = codeSource(1);

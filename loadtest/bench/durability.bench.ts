@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../../gateway/scan/outcomes.js';
@@ -20,6 +20,7 @@ import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignSta
 import { startPrivateRedis } from '../../gateway/testing/private-redis.js';
 import { countOption } from './options.js';
 import { percentile } from './stats.js';
+import { createRedisClient } from '../../gateway/redis/redis-client.js';
 
 const SETTINGS: readonly { name: string; aof: boolean; appendfsync: AppendFsync }[] = [
   { name: 'AOF always', aof: true, appendfsync: 'always' },
@@ -86,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
   const rounds = countOption(args, 'rounds', 5);
   const campaign = benchCampaign();
   const servers = await Promise.all(SETTINGS.map((setting) => startPrivateRedis({ aof: setting.aof, appendfsync: setting.appendfsync })));
-  const clients = servers.map((server) => new Redis(server.url, { maxRetriesPerRequest: 1 }));
+  const clients = servers.map((server) => createRedisClient(server.url, { maxRetriesPerRequest: 1 }));
   console.log(`durability: ${count} fresh scans per round, median of ${rounds} rounds, a private redis-server per setting (data dir on ${process.env.TMPDIR ?? '/tmp'})`);
   console.log(row(COLUMNS));
   try {

@@ -10,7 +10,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -27,6 +26,7 @@ import { eventStream } from '../../gateway/ingest/stream-discovery.js';
 import { Outcome } from '../../gateway/scan/outcomes.js';
 import { bringUpServices } from '../../gateway/services/stack.js';
 import { createTestDatabase } from '../../gateway/testing/test-database.js';
+import { createRedisClient } from '../../gateway/redis/redis-client.js';
 
 const BATCH_SIZES = [500, 5000, 20_000];
 
@@ -78,8 +78,8 @@ function timedSink(writer: ScanEventWriter, batchMillis: number[]): IngestSink {
 async function measure(config: AppConfig, redisUrl: string, pool: pg.Pool, batchSize: number, events: number, writers: number): Promise<Measurement> {
   const prefix = `sgbench:${randomBytes(4).toString('hex')}:`;
   const stream = eventStream(prefix, `bench-${batchSize}`);
-  const redis = new Redis(redisUrl);
-  const blockingRedis = new Redis(redisUrl);
+  const redis = createRedisClient(redisUrl);
+  const blockingRedis = createRedisClient(redisUrl);
   try {
     await appendScanEvents(
       redis,

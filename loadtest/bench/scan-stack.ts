@@ -4,7 +4,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { setBatchStatus } from '../../gateway/campaigns/batches.js';
@@ -26,6 +25,7 @@ import { testCampaign } from '../../gateway/testing/gateway-harness.js';
 import { startPrivateRedis } from '../../gateway/testing/private-redis.js';
 import { createTestDatabase } from '../../gateway/testing/test-database.js';
 import type { Teardown } from './teardown.js';
+import { createRedisClient } from '../../gateway/redis/redis-client.js';
 
 export type WorkersMode = AppConfig['workers']['mode'];
 /** in the gateway process (`serve` with ingest.enabled), or a `scangate ingest` process of its own */
@@ -122,7 +122,7 @@ export async function startScanStack(options: {
   const redis = await startPrivateRedis({ aof: true, appendfsync: 'always', autoAofRewrite: options.aofRewrite === 'auto' });
   teardown.add(() => redis.stop());
   const databaseUrl = await postgresDatabase(teardown, log);
-  const client = new Redis(redis.url, { maxRetriesPerRequest: 3 });
+  const client = createRedisClient(redis.url, { maxRetriesPerRequest: 3 });
   teardown.add(async () => client.disconnect());
   const pool = createPool(databaseUrl, { max: 4 });
   teardown.add(() => pool.end());

@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { startIngest } from '../../ingest/start-ingest.js';
@@ -6,6 +5,7 @@ import { startOpsServer } from '../../http/ops-server.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { redisUrl } from '../context.js';
 import { listenForShutdown } from '../shutdown-signal.js';
+import { createRedisClient } from '../../redis/redis-client.js';
 
 /**
  * `scangate ingest`: the stream → Postgres ingest alone, for deployments that scale it apart from
@@ -22,8 +22,7 @@ export const ingestCommand: CliCommand = {
     const logger = pino({ level: config.logLevel, base: { pid: process.pid } });
     const shutdown = listenForShutdown({ info: (message) => logger.info(message) });
     // Its own connection, retrying for ever: a Redis restart must pause the ingest, not end it.
-    const redis = new Redis(redisUrl(config), { maxRetriesPerRequest: null });
-    redis.on('error', (err: Error) => logger.debug({ err: err.message }, 'redis connection error'));
+    const redis = createRedisClient(redisUrl(config), { maxRetriesPerRequest: null }, (err) => logger.debug({ err: err.message }, 'redis connection error'));
     const registry = new Registry();
     try {
       const ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: registry.contentType, metrics: () => registry.metrics() });

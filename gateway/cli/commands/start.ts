@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import pino from 'pino';
 import { loadAppConfig, type AppConfig } from '../../../config/app-config.js';
@@ -21,6 +21,7 @@ import { bringUpServices, type BringUpOptions, type Services } from '../../servi
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { listenForShutdown } from '../shutdown-signal.js';
+import { createRedisClient } from '../../redis/redis-client.js';
 
 const demoCodes = 12;
 const demoHoneypots = 2;
@@ -96,7 +97,7 @@ export async function startStack(config: AppConfig, log: ServiceLog, options: St
     const { database, created } = await ensureDatabase(services.postgres.url);
     if (created) log.info(`postgres: created database ${database}`);
     const pool = createPool(services.postgres.url, { max: 2, applicationName: 'scangate-start' });
-    const redis = new Redis(services.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(services.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
     try {
       const { applied } = await runMigrations(pool);
       log.info(`postgres: ${applied.length > 0 ? `applied migrations ${applied.join(', ')}` : 'schema up to date'}`);
