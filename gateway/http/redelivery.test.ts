@@ -1,8 +1,9 @@
 import net from 'node:net';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { Unpackr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../redis/keys.js';
+import { createRedisClient } from '../redis/redis-client.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
 import { phoneAgent, scanJson } from '../testing/scan-client.js';
@@ -27,7 +28,7 @@ let batch: TestBatch;
 
 beforeAll(async () => {
   server = await startPrivateRedis({ aof: false });
-  redis = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  redis = createRedisClient(server.url, { maxRetriesPerRequest: 1 });
   harness = await createGatewayHarness({ redisUrl: server.url, ingest: { enabled: true } });
   batch = await harness.addBatch(testCampaign(campaignId), { count: 20 });
   // trustProxy: a retry "from another /24" is told so by X-Forwarded-For; without it the socket's address counts.

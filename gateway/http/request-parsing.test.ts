@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCodeVerifier } from '../codes/code-verifier.js';
 import { isScangateError, type ErrorCode } from '../errors.js';
 import { pickLocale } from '../pages/locale.js';
-import { clientAddress, limitKey, parseAddress } from './client-ip.js';
+import { addressUnits, clientAddress, parseAddress } from './client-ip.js';
 import { createDeviceCookies } from './device-cookie.js';
 import { isJsonContentType, parseJsonBody } from './json-body.js';
 import { walkHeaders } from './request-headers.js';
@@ -47,12 +47,16 @@ describe('every request-parsing function is total', () => {
     );
   });
 
-  it('the limit key of any text, and of any address the client address gives', () => {
+  it('the limit units of any text, and of any address the client address gives', () => {
     fc.assert(
       fc.property(hostileText, (text) => {
-        expect(typeof limitKey(text)).toBe('string');
+        const units = addressUnits(text);
+        expect([typeof units.host, typeof units.network]).toEqual(['string', 'string']);
         const address = parseAddress(text);
-        if (address !== undefined) expect(limitKey(address)).toMatch(/^(\d{1,3}\.){3}\d{1,3}$|^([0-9a-f]{1,4}:){4}:\/64$/);
+        if (address === undefined) return;
+        const { host, network } = addressUnits(address);
+        expect(host).toMatch(/^(\d{1,3}\.){3}\d{1,3}$|^([0-9a-f]{1,4}:){4}:\/64$/);
+        expect(network).toMatch(/^(\d{1,3}\.){3}0\/24$|^([0-9a-f]{1,4}:){3}:\/48$/);
       }),
       runs,
     );
