@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { outcomeNames } from './scan/outcomes.js';
+import { outcomeNames } from '../core/scan/outcomes.js';
 
 /** Why a request was refused before (or instead of) a decision: the label of `rejections`. */
 export type RejectionReason =

@@ -1,4 +1,4 @@
-import type { ScanAssessment } from '../gateway/scan/types.js';
+import type { ScanAssessment } from '../core/scan/types.js';
 import { drawTier } from './draw.js';
 import { isLocation, regionAt, type Region } from './region.js';
 import { scoreScan, type ScoredScan, type ScoringContext } from './score.js';

@@ -1,4 +1,4 @@
-import { reasonBits, type ReasonCode } from '../gateway/scan/reasons.js';
+import { reasonBits, type ReasonCode } from '../core/scan/reasons.js';
 import { bboxContains, isLocation, type Region } from './region.js';
 import type { UaClass } from './user-agent.js';
 

@@ -3,8 +3,8 @@ import type { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
-import { createPool } from '../db/pool.js';
-import { loadSecrets, type Secrets } from '../secrets.js';
+import { createPool } from '../../core/db/pool.js';
+import { loadSecrets, type Secrets } from '../../core/secrets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

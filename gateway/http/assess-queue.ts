@@ -1,6 +1,6 @@
 import type { Campaign } from '../../config/campaign-schema.js';
 import type { Assessor, ScanToAssess } from '../scan/assessor.js';
-import type { ScanAssessment } from '../scan/types.js';
+import type { ScanAssessment } from '../../core/scan/types.js';
 
 export interface AssessQueue {
   /** The CPU-stage verdict on one scan; scans of one campaign in one event-loop turn share a call. */

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { hmacSha256 } from '../crypto/hmac-sha256.js';
+import { hmacSha256 } from '../../core/crypto/hmac-sha256.js';
 
 /** The consumer's device, as the signed `sgd` cookie says or as a fresh identity. */
 export interface DeviceIdentity {

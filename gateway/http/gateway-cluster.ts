@@ -2,8 +2,8 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { AppConfig } from '../../config/app-config.js';
-import { ScangateError } from '../errors.js';
-import type { Secrets } from '../secrets.js';
+import { ScangateError } from '../../core/errors.js';
+import type { Secrets } from '../../core/secrets.js';
 import { startOpsServer } from './ops-server.js';
 import { startGateway } from './start-gateway.js';
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 export interface OpsServer {
   readonly port: number;

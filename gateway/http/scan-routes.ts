@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 import { pickLocale } from '../pages/locale.js';
 import type { HttpReply } from './http-reply.js';
 import { isJsonContentType, readJsonBody } from './json-body.js';

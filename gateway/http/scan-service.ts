@@ -1,6 +1,6 @@
 import type { Campaign } from '../../config/campaign-schema.js';
-import type { CodeVerifier, VerifyResult } from '../codes/code-verifier.js';
-import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
+import type { CodeVerifier, VerifyResult } from '../../core/codes/code-verifier.js';
+import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
 import type { DeviceCookies } from './device-cookie.js';

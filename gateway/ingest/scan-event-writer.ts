@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine } from './copy-text.js';
 import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
 import type { IngestSink } from './batch-processor.js';
-import { consumesCode, Outcome } from '../scan/outcomes.js';
+import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import type { ScanEventRow } from './scan-event.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseCampaign } from '../../config/campaign-schema.js';
 import { drawTier } from '../../workers/draw.js';
 import { createAssessor, type ScanToAssess } from './assessor.js';
-import { maskFromReasons } from './reasons.js';
+import { maskFromReasons } from '../../core/scan/reasons.js';
 
 const campaignFile = {
   id: 'assess-test',

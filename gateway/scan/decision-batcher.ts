@@ -2,12 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { campaignKeys } from '../redis/keys.js';
-import { appendScan, decisionAt, redeemBatchKeys } from '../redis/redeem-batch.js';
-import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../redis/script-codes.js';
-import { registerScripts } from '../redis/scripts.js';
-import { MINUTE_MS, packedCampaignParams, timeBuckets } from './campaign-params.js';
-import type { ScanAssessment, ScanDecision, ScanRequest } from './types.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { appendScan, decisionAt, redeemBatchKeys } from '../../core/redis/redeem-batch.js';
+import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../../core/redis/script-codes.js';
+import { registerScripts } from '../../core/redis/scripts.js';
+import { MINUTE_MS, packedCampaignParams, timeBuckets } from '../../core/scan/campaign-params.js';
+import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
 
 export interface DecisionBatcher {
   /** Decides one scan; scans of one campaign submitted in one event-loop turn share one script call. */

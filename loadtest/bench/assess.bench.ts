@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadCampaignFile, type Campaign } from '../../config/campaign-schema.js';
 import { createAssessor, type Assessor, type ScanToAssess } from '../../gateway/scan/assessor.js';
-import { repoPath } from '../../gateway/paths.js';
+import { repoPath } from '../../core/paths.js';
 
 const BATCH_SIZES = [1, 16, 64, 256];
 const MODES = [

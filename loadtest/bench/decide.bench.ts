@@ -12,11 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { campaignKeyPattern } from '../../gateway/redis/keys.js';
+import { campaignKeyPattern } from '../../core/redis/keys.js';
 import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
-import { Outcome } from '../../gateway/scan/outcomes.js';
-import type { ScanDecision } from '../../gateway/scan/types.js';
-import { codeSource, decisionCampaign, fixtureScan, seedCampaignState, type ScanFixture } from '../../gateway/testing/decision-fixtures.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import type { ScanDecision } from '../../core/scan/types.js';
+import { codeSource, decisionCampaign, fixtureScan, seedCampaignState, type ScanFixture } from '../../core/testing/decision-fixtures.js';
 import { countOption } from './options.js';
 import { median, percentile } from './stats.js';
 

@@ -15,18 +15,18 @@ import pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
-import { runMigrations } from '../../gateway/db/migrate.js';
-import { ensureScanEventPartitions } from '../../gateway/db/partitions.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { ensureScanEventPartitions } from '../../core/db/partitions.js';
 import type { IngestSink } from '../../gateway/ingest/batch-processor.js';
 import { IngestConsumer } from '../../gateway/ingest/ingest-consumer.js';
 import { createIngestMetrics } from '../../gateway/ingest/ingest-metrics.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../../gateway/ingest/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../gateway/testing/scan-event-fixtures.js';
 import { ScanEventWriter } from '../../gateway/ingest/scan-event-writer.js';
-import { readBacklog } from '../../gateway/ingest/stream-backlog.js';
-import { eventStream } from '../../gateway/ingest/stream-discovery.js';
-import { Outcome } from '../../gateway/scan/outcomes.js';
-import { bringUpServices } from '../../gateway/services/stack.js';
-import { createTestDatabase } from '../../gateway/testing/test-database.js';
+import { readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventStream } from '../../core/redis/stream-discovery.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import { bringUpServices } from '../../core/services/stack.js';
+import { createTestDatabase } from '../../core/testing/test-database.js';
 
 const BATCH_SIZES = [500, 5000, 20_000];
 

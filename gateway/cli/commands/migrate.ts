@@ -1,5 +1,5 @@
-import { ensureDatabase } from '../../db/ensure-database.js';
-import { runMigrations } from '../../db/migrate.js';
+import { ensureDatabase } from '../../../core/db/ensure-database.js';
+import { runMigrations } from '../../../core/db/migrate.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 import { databaseUrl } from '../context.js';
 

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../../db/migrate.js';
-import { createPool } from '../../db/pool.js';
-import { campaignKeys } from '../../redis/keys.js';
-import { lostCampaign } from '../../testing/lost-campaign.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from '../../testing/test-redis.js';
+import { runMigrations } from '../../../core/db/migrate.js';
+import { createPool } from '../../../core/db/pool.js';
+import { campaignKeys } from '../../../core/redis/keys.js';
+import { lostCampaign } from '../../../core/testing/lost-campaign.js';
+import { createTestDatabase, type TestDatabase } from '../../../core/testing/test-database.js';
+import { createTestRedis, testRedisUrl, type TestRedis } from '../../../core/testing/test-redis.js';
 import { runCli } from '../cli.js';
 
 let db: TestDatabase;

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/free-port.js';
-import { compiledPath } from '../../testing/compiled.js';
+import { findFreePort } from '../../../core/services/free-port.js';
+import { compiledPath } from '../../../core/testing/compiled.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../../testing/gateway-harness.js';
 import { scanJson } from '../../testing/scan-client.js';
-import { testRedisUrl } from '../../testing/test-redis.js';
+import { testRedisUrl } from '../../../core/testing/test-redis.js';
 
 let harness: GatewayHarness;
 let batch: TestBatch;

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import pino from 'pino';
-import { ScangateError } from '../../errors.js';
+import { ScangateError } from '../../../core/errors.js';
 import { runGatewayCluster } from '../../http/gateway-cluster.js';
 import { startGateway } from '../../http/start-gateway.js';
 import { parseCommandArgs, wholeNumber, type CliCommand } from '../command.js';

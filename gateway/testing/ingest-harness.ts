@@ -3,17 +3,17 @@ import pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
-import { runMigrations } from '../db/migrate.js';
-import { ensureScanEventPartitions } from '../db/partitions.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from '../testing/test-redis.js';
-import { IngestConsumer } from './ingest-consumer.js';
-import { createIngestMetrics } from './ingest-metrics.js';
-import { sampleIngestLag } from './ingest-lag.js';
-import { ScanEventWriter } from './scan-event-writer.js';
-import type { IngestSink } from './batch-processor.js';
-import { discoverEventStreams, eventStream } from './stream-discovery.js';
-import type { EventStream } from './stream-entry.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { ensureScanEventPartitions } from '../../core/db/partitions.js';
+import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
+import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
+import { IngestConsumer } from '../ingest/ingest-consumer.js';
+import { createIngestMetrics } from '../ingest/ingest-metrics.js';
+import { sampleIngestLag } from '../ingest/ingest-lag.js';
+import { ScanEventWriter } from '../ingest/scan-event-writer.js';
+import type { IngestSink } from '../ingest/batch-processor.js';
+import { discoverEventStreams, eventStream } from '../../core/redis/stream-discovery.js';
+import type { EventStream } from '../../core/redis/stream-entry.js';
 
 /** Shared set-up of the ingest tests: a database of their own, a key prefix, ingest consumers. */
 export interface IngestHarness {

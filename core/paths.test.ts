@@ -8,14 +8,14 @@ describe('repo paths', () => {
   it('finds the scangate package root from the sources', () => {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { name: string };
     expect(manifest.name).toBe('scangate');
-    expect(existsSync(repoPath('gateway/db/migrations/001_initial.sql'))).toBe(true);
+    expect(existsSync(repoPath('core/db/migrations/001_initial.sql'))).toBe(true);
   });
 
   it('finds the same root from the compiled module in dist/ (npm test builds first)', () => {
-    const compiled = path.join(repoRoot(), 'dist/gateway/paths.js');
-    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', `import { repoPath } from ${JSON.stringify(compiled)}; console.log(repoPath('gateway', 'db'))`], {
+    const compiled = path.join(repoRoot(), 'dist/core/paths.js');
+    const printed = execFileSync(process.execPath, ['--input-type=module', '-e', `import { repoPath } from ${JSON.stringify(compiled)}; console.log(repoPath('core', 'db'))`], {
       encoding: 'utf8',
     });
-    expect(printed.trim()).toBe(repoPath('gateway', 'db'));
+    expect(printed.trim()).toBe(repoPath('core', 'db'));
   });
 });

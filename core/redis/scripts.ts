@@ -43,7 +43,7 @@ function inlineIncludes(lua: string, includesDir: string, included: Set<string>,
 }
 
 /** Reads every `<name>-<keys>.lua` in `dir`, includes inlined. */
-export function loadScriptSources(dir = repoPath('gateway/redis/commands')): ScriptSource[] {
+export function loadScriptSources(dir = repoPath('core/redis/commands')): ScriptSource[] {
   const includesDir = path.join(dir, 'includes');
   return readdirSync(dir)
     .filter((file) => file.endsWith('.lua'))

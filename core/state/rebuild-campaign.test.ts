@@ -7,7 +7,7 @@ import { createPool } from '../db/pool.js';
 import { isScangateError } from '../errors.js';
 import { campaignKeys, ingestGroup } from '../redis/keys.js';
 import { localDay } from '../scan/campaign-params.js';
-import { createDecisionBatcher } from '../scan/decision-batcher.js';
+import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../scan/outcomes.js';
 import type { ScanDecision } from '../scan/types.js';
 import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW } from '../testing/decision-fixtures.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { ingestGroup } from '../redis/keys.js';
+import { ingestGroup } from './keys.js';
 import { streamIdMs, type EventStream } from './stream-entry.js';
 
 /** What the ingest group has not yet committed to Postgres on one stream. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
-import { createDecisionBatcher } from '../scan/decision-batcher.js';
+import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../scan/outcomes.js';
 import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignState } from '../testing/decision-fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';

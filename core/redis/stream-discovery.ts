@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { campaignKeys } from '../redis/keys.js';
+import { campaignKeys } from './keys.js';
 import type { EventStream } from './stream-entry.js';
 
 /** Campaign ids are slugs (config/campaign-schema.ts); anything else under the pattern is not ours. */

@@ -54,7 +54,7 @@ export async function runMigrations(
   pool: pg.Pool,
   options: { directory?: string; now?: Date } = {},
 ): Promise<{ applied: string[] }> {
-  const migrations = readMigrations(options.directory ?? repoPath('gateway/db/migrations'));
+  const migrations = readMigrations(options.directory ?? repoPath('core/db/migrations'));
   const applied: string[] = [];
   const client = await pool.connect();
   try {

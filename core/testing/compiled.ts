@@ -25,7 +25,7 @@ export function compiledPath(relative: string): string {
   } catch {
     // not built yet
   }
-  const stale = ['gateway', 'config', 'workers'].some((dir) => newestSource(repoPath(dir)) > builtAt);
+  const stale = ['core', 'gateway', 'config', 'workers'].some((dir) => newestSource(repoPath(dir)) > builtAt);
   if (stale) execFileSync(process.execPath, [repoPath('node_modules/typescript/bin/tsc'), '-p', repoPath('tsconfig.json')], { stdio: 'inherit' });
   return target;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { within } from '../faults/bounded.js';
+import { within } from '../testing/bounded.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../testing/private-postgres.js';
 import { createPool } from './pool.js';
 

@@ -30,7 +30,7 @@ export function repoRoot(): string {
   }
 }
 
-/** A path inside the repository, e.g. repoPath('gateway/db/migrations') for the SQL files. */
+/** A path inside the repository, e.g. repoPath('core/db/migrations') for the SQL files. */
 export function repoPath(...parts: string[]): string {
   return path.join(repoRoot(), ...parts);
 }
