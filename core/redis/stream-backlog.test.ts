@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestGroup } from './keys.js';
 import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
 import { ack, claimIdle, ensureGroup, keepClaimed, readNew } from '../../gateway/ingest/consumer-group.js';
-import { appendScanEvents, scanEventMap } from '../../gateway/testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap } from '../testing/scan-event-fixtures.js';
 import { backlogEntries, readBacklog, trimAcknowledged } from './stream-backlog.js';
 import { discoverEventStreams, eventStream } from './stream-discovery.js';
 import type { EventStream, StreamEntry } from './stream-entry.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { Outcome, outcomeNames } from '../../core/scan/outcomes.js';
 import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { auditCampaign } from './audit-campaign.js';
 import type { AuditReport } from './audit-report.js';
 

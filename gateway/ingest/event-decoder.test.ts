@@ -4,7 +4,7 @@ import { isScangateError } from '../../core/errors.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { createTestRedis, type TestRedis } from '../../core/testing/test-redis.js';
 import { decodeScanEvent } from './event-decoder.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 
 const packr = new Packr({ useRecords: false });
 

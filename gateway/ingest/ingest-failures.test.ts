@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePostgres, type PrivatePostgres } from '../../core/testing/private-postgres.js';
 import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
-import { appendScanEvents, scanEventMap } from '../testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap } from '../../core/testing/scan-event-fixtures.js';
 import { readBacklog } from '../../core/redis/stream-backlog.js';
 
 const packr = new Packr({ useRecords: false });

@@ -5,7 +5,7 @@ import { Outcome } from '../../core/scan/outcomes.js';
 import { ensureGroup, readNew } from './consumer-group.js';
 import { decodeScanEvent } from './event-decoder.js';
 import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { ScanEventWriter } from './scan-event-writer.js';
 import { backlogEntries, readBacklog } from '../../core/redis/stream-backlog.js';
 import { eventPayload } from '../../core/redis/stream-entry.js';

@@ -20,7 +20,7 @@ import { ensureScanEventPartitions } from '../../core/db/partitions.js';
 import type { IngestSink } from '../../gateway/ingest/batch-processor.js';
 import { IngestConsumer } from '../../gateway/ingest/ingest-consumer.js';
 import { createIngestMetrics } from '../../gateway/ingest/ingest-metrics.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../../gateway/testing/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { ScanEventWriter } from '../../gateway/ingest/scan-event-writer.js';
 import { readBacklog } from '../../core/redis/stream-backlog.js';
 import { eventStream } from '../../core/redis/stream-discovery.js';

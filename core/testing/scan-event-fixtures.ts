@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
-import { Outcome } from '../../core/scan/outcomes.js';
+import { Outcome } from '../scan/outcomes.js';
 
 /**
  * Decision events written the way the decision script writes them (for ingest tests and the
