@@ -6,11 +6,10 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
-import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../scan/outcomes.js';
-import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignState } from '../testing/decision-fixtures.js';
+import { codeSource, decideScans, decisionCampaign, fixtureScan, seedCampaignState } from '../testing/decision-fixtures.js';
 import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
-import { loadScriptSources } from './scripts.js';
+import { loadScriptSources, registerScripts } from './scripts.js';
 
 describe('loadScriptSources', () => {
   let dir: string;
@@ -61,28 +60,25 @@ describe('scripts after the server forgets them', () => {
   it('decides after SCRIPT FLUSH (NOSCRIPT falls back to EVAL) and after a restart that lost the state', async () => {
     const campaign = decisionCampaign('noscript');
     const next = codeSource(1);
-    const batcher = createDecisionBatcher({ redis, keyPrefix: 'sg:', batchMax: 256, clock: () => FIXTURE_NOW });
-    const decide = (code = next()) => {
-      const scan = fixtureScan(campaign, code);
-      return batcher.submit(scan.request, scan.assessment, campaign);
-    };
+    const scripts = registerScripts(redis);
+    const decide = async (code = next()) => (await decideScans(redis, 'sg:', campaign, [fixtureScan(campaign, code)]))[0];
     await seedCampaignState(redis, 'sg:', campaign.id, [1]);
-    await waitFor(() => batcher.scriptsLoaded());
-    expect((await decide()).outcome).toBe(Outcome.Won);
+    await waitFor(() => scripts.loaded());
+    expect((await decide())?.outcome).toBe(Outcome.Won);
 
     await redis.script('FLUSH');
     const lua = loadScriptSources().find((source) => source.name === 'redeemBatch')?.lua ?? '';
     expect(await redis.script('EXISTS', createHash('sha1').update(lua).digest('hex'))).toEqual([0]);
-    expect((await decide()).outcome).toBe(Outcome.Won);
+    expect((await decide())?.outcome).toBe(Outcome.Won);
 
     // No AOF and no RDB: the restart empties Redis, so the campaign waits for its rebuild.
     await server.restart();
-    await waitFor(() => redis.status === 'ready' && batcher.scriptsLoaded());
+    await waitFor(() => redis.status === 'ready' && scripts.loaded());
     await redis.script('FLUSH');
     const lost = await decide().catch((err: unknown) => err);
     expect(isScangateError(lost, 'GW_ERR_CAMPAIGN_RECOVERING')).toBe(true);
     await seedCampaignState(redis, 'sg:', campaign.id, [1]);
-    expect((await decide()).outcome).toBe(Outcome.Won);
-    await batcher.close();
+    expect((await decide())?.outcome).toBe(Outcome.Won);
+    scripts.close();
   });
 });

@@ -3,9 +3,12 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { ScangateError } from '../errors.js';
 import { repoPath } from '../paths.js';
+import type { ScanDecision } from '../scan/types.js';
+import { decisionAt, DECISION_FIELDS } from './redeem-batch.js';
+import { errorForScriptCode, errorForScriptFailure } from './script-codes.js';
 
 /**
- * The Lua commands in gateway/redis/commands, BullMQ style: one operation per file named
+ * The Lua commands in core/redis/commands, BullMQ style: one operation per file named
  * `<name>-<numberOfKeys>.lua`, shared helpers in includes/ pulled in by a line
  * `--- @include "<helper>"` (each helper once per script). Files are read from the source tree,
  * so the same code runs from sources and from dist/.
@@ -16,13 +19,36 @@ export interface ScriptSource {
   readonly lua: string;
 }
 
-export type ScriptName = 'redeemBatch';
-
 export type ScriptArg = string | Buffer | number;
 
-export interface Scripts {
-  /** Runs a script; ioredis sends EVALSHA and falls back to EVAL when Redis answers NOSCRIPT. */
-  run(name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown>;
+/** One redeemBatch-13.lua call: KEYS from redeemBatchKeys, then ARGV[1..3] as its contract says. */
+export interface RedeemBatchCall {
+  readonly keys: readonly string[];
+  /** ARGV[1], packedCampaignParams */
+  readonly params: Buffer;
+  /** ARGV[2], ms since the epoch */
+  readonly now: number;
+  /** ARGV[3], msgpack of the flat scans array (appendScan) */
+  readonly scans: Buffer;
+}
+
+/**
+ * Every Lua command, typed. Each rejects only with a ScangateError: a script's return code or
+ * error reply and a Redis failure become typed errors here and nowhere else. NOSCRIPT is
+ * handled by ioredis's defineCommand (EVALSHA, then EVAL).
+ */
+export interface ScriptCommands {
+  /** The decisions on the call's scans, in order; GW_ERR_CAMPAIGN_RECOVERING when the epoch is missing. */
+  redeemBatch(call: RedeemBatchCall): Promise<ScanDecision[]>;
+  /** extendLock-1.lua: true when `token` still held `lock` and its ttl was renewed. */
+  extendLock(lock: string, token: string, ttlMs: number): Promise<boolean>;
+  /** releaseLock-1.lua: true when `token` held `lock` and it was deleted. */
+  releaseLock(lock: string, token: string): Promise<boolean>;
+  /** completeRebuild-2.lua: sets the epoch and releases the lock, only while `token` holds it. */
+  completeRebuild(lock: string, epochKey: string, token: string, epoch: string): Promise<boolean>;
+}
+
+export interface Scripts extends ScriptCommands {
   /** SCRIPT LOAD succeeded on the current connection (a readiness signal; NOSCRIPT is handled anyway). */
   loaded(): boolean;
   /** Stops reloading on reconnects. */
@@ -59,21 +85,57 @@ let sources: ScriptSource[] | undefined;
 
 type ScriptCommand = (...keysAndArgs: ScriptArg[]) => Promise<unknown>;
 
-/**
- * Registers every script on `redis` with defineCommand and loads them into the server's script
- * cache whenever the connection becomes ready (after a restart the cache is empty).
- */
-export function registerScripts(redis: Redis): Scripts {
+const commandsByClient = new WeakMap<Redis, ScriptCommands>();
+
+function defineScripts(redis: Redis): Map<string, ScriptSource> {
   sources ??= loadScriptSources();
   const byName = new Map<string, ScriptSource>();
   for (const source of sources) {
     redis.defineCommand(source.name, { numberOfKeys: source.numberOfKeys, lua: source.lua });
     byName.set(source.name, source);
   }
-  const commands = redis as unknown as Record<string, ScriptCommand>;
+  return byName;
+}
+
+/** The typed commands on `redis`, defined once per client. */
+export function scriptCommands(redis: Redis): ScriptCommands {
+  const known = commandsByClient.get(redis);
+  if (known !== undefined) return known;
+  const byName = defineScripts(redis);
+  const raw = redis as unknown as Record<string, ScriptCommand>;
+  const run = async (name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> => {
+    const source = byName.get(name);
+    if (source === undefined || keys.length !== source.numberOfKeys)
+      throw new ScangateError('GW_ERR_INTERNAL', `script ${name} takes ${source?.numberOfKeys ?? 0} keys, got ${keys.length}`);
+    try {
+      return await (raw[name] as ScriptCommand).call(redis, ...keys, ...args);
+    } catch (err) {
+      throw errorForScriptFailure(err);
+    }
+  };
+  const commands: ScriptCommands = {
+    async redeemBatch({ keys, params, now, scans }) {
+      const reply = await run('redeemBatch', keys, [params, now, scans]);
+      if (!Array.isArray(reply)) throw errorForScriptCode(Number(reply));
+      return Array.from({ length: reply.length / DECISION_FIELDS }, (_, i) => decisionAt(reply, i));
+    },
+    extendLock: async (lock, token, ttlMs) => (await run('extendLock', [lock], [token, ttlMs])) === 1,
+    releaseLock: async (lock, token) => (await run('releaseLock', [lock], [token])) === 1,
+    completeRebuild: async (lock, epochKey, token, epoch) => (await run('completeRebuild', [lock, epochKey], [token, epoch])) === 1,
+  };
+  commandsByClient.set(redis, commands);
+  return commands;
+}
+
+/**
+ * The commands, plus loading every script into the server's script cache whenever the
+ * connection becomes ready (after a restart the cache is empty), for readiness.
+ */
+export function registerScripts(redis: Redis): Scripts {
+  const commands = scriptCommands(redis);
   let loaded = false;
   const load = () => {
-    Promise.all([...byName.values()].map((source) => redis.script('LOAD', source.lua))).then(
+    Promise.all((sources ?? []).map((source) => redis.script('LOAD', source.lua))).then(
       () => (loaded = redis.status === 'ready'),
       () => (loaded = false),
     );
@@ -84,12 +146,7 @@ export function registerScripts(redis: Redis): Scripts {
   if (redis.status === 'ready') load();
 
   return {
-    run(name, keys, args) {
-      const source = byName.get(name);
-      if (source === undefined || keys.length !== source.numberOfKeys)
-        return Promise.reject(new ScangateError('GW_ERR_INTERNAL', `script ${name} takes ${source?.numberOfKeys ?? 0} keys, got ${keys.length}`));
-      return (commands[name] as ScriptCommand).call(redis, ...keys, ...args);
-    },
+    ...commands,
     loaded: () => loaded,
     close() {
       redis.off('ready', load);

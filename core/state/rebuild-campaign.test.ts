@@ -7,10 +7,9 @@ import { createPool } from '../db/pool.js';
 import { isScangateError } from '../errors.js';
 import { campaignKeys, ingestGroup } from '../redis/keys.js';
 import { localDay } from '../scan/campaign-params.js';
-import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../scan/outcomes.js';
 import type { ScanDecision } from '../scan/types.js';
-import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW } from '../testing/decision-fixtures.js';
+import { codeSource, decideScans, decisionCampaign, fixtureScan, FIXTURE_NOW } from '../testing/decision-fixtures.js';
 import { lostCampaign, type LostCampaign } from '../testing/lost-campaign.js';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
 import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
@@ -50,8 +49,7 @@ async function lostScenario(): Promise<Scenario> {
 const deps = () => ({ redis: t.redis, pool, keyPrefix: t.prefix });
 
 function decide(campaign: Campaign, scans: ReturnType<typeof fixtureScan>[]): Promise<ScanDecision[]> {
-  const batcher = createDecisionBatcher({ redis: t.redis, keyPrefix: t.prefix, batchMax: 256, clock: () => FIXTURE_NOW });
-  return Promise.all(scans.map((scan) => batcher.submit(scan.request, scan.assessment, campaign))).finally(() => batcher.close());
+  return decideScans(t.redis, t.prefix, campaign, scans);
 }
 
 const numbers = (hash: Record<string, string>) => Object.fromEntries(Object.entries(hash).map(([key, value]) => [key, Number(value)]));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CampaignKeys } from '../redis/keys.js';
-import { loadScriptSources, type ScriptSource } from '../redis/scripts.js';
+import { scriptCommands } from '../redis/scripts.js';
 
 /**
  * The lock that lets one process at a time rebuild a campaign's Redis state: SET NX PX with a
@@ -19,31 +19,15 @@ export interface RebuildLock {
   release(): Promise<void>;
 }
 
-interface LockCommands {
-  extendLock(lock: string, token: string, ttlMs: number): Promise<number>;
-  releaseLock(lock: string, token: string): Promise<number>;
-  completeRebuild(lock: string, epochKey: string, token: string, epoch: string): Promise<number>;
-}
-
-const lockScripts: readonly string[] = ['extendLock', 'releaseLock', 'completeRebuild'] satisfies (keyof LockCommands)[];
-let sources: ScriptSource[] | undefined;
-
-/** defineCommand once per client (a gateway's client may have them from registerScripts already). */
-function lockCommands(redis: Redis): Redis & LockCommands {
-  sources ??= loadScriptSources().filter((source) => lockScripts.includes(source.name));
-  for (const { name, numberOfKeys, lua } of sources) if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
-  return redis as Redis & LockCommands;
-}
-
 /** The lock, or undefined when another process holds it. */
 export async function acquireRebuildLock(redis: Redis, keys: Pick<CampaignKeys, 'rebuildLock' | 'epoch'>, ttlMs: number): Promise<RebuildLock | undefined> {
-  const client = lockCommands(redis);
+  const scripts = scriptCommands(redis);
   const token = randomBytes(12).toString('hex');
-  if ((await client.set(keys.rebuildLock, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
+  if ((await redis.set(keys.rebuildLock, token, 'PX', ttlMs, 'NX')) !== 'OK') return undefined;
   return {
     token,
-    extend: async () => (await client.extendLock(keys.rebuildLock, token, ttlMs)) === 1,
-    complete: async (epoch) => (await client.completeRebuild(keys.rebuildLock, keys.epoch, token, epoch)) === 1,
-    release: async () => void (await client.releaseLock(keys.rebuildLock, token)),
+    extend: () => scripts.extendLock(keys.rebuildLock, token, ttlMs),
+    complete: (epoch) => scripts.completeRebuild(keys.rebuildLock, keys.epoch, token, epoch),
+    release: async () => void (await scripts.releaseLock(keys.rebuildLock, token)),
   };
 }

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { pack } from 'msgpackr';
 import { parseCampaign, type Campaign } from '../../config/campaign-schema.js';
 import { createCodeSigner, type CodeSigner } from '../codes/code-signer.js';
 import { campaignKeys } from '../redis/keys.js';
-import type { ScanAssessment, ScanRequest } from '../scan/types.js';
+import { appendScan, redeemBatchKeys } from '../redis/redeem-batch.js';
+import { scriptCommands } from '../redis/scripts.js';
+import { packedCampaignParams, timeBuckets } from '../scan/campaign-params.js';
+import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 
 /**
  * Scans for the decision script without HTTP or workers (its tests and benchmark): genuine codes
@@ -88,4 +92,12 @@ export async function seedCampaignState(redis: Redis, prefix: string, campaignId
   const transaction = redis.multi().set(keys.epoch, String(FIXTURE_NOW));
   for (const batchId of activeBatches) transaction.hset(keys.batches, String(batchId), '1');
   await transaction.exec();
+}
+
+/** Decides `scans` of `campaign` in one redeemBatch call at `now`, straight through the script registry. */
+export function decideScans(redis: Redis, prefix: string, campaign: Campaign, scans: readonly ScanFixture[], now = FIXTURE_NOW): Promise<ScanDecision[]> {
+  const flat: unknown[] = [];
+  for (const scan of scans) appendScan(flat, scan.request, scan.assessment);
+  const keys = redeemBatchKeys(campaignKeys(prefix, campaign.id), timeBuckets(campaign.window.timeZone, now));
+  return scriptCommands(redis).redeemBatch({ keys, params: packedCampaignParams(campaign), now, scans: pack(flat) });
 }

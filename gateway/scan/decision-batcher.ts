@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { campaignKeys } from '../../core/redis/keys.js';
-import { appendScan, decisionAt, redeemBatchKeys } from '../../core/redis/redeem-batch.js';
-import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../../core/redis/script-codes.js';
+import { isScangateError } from '../../core/errors.js';
+import { appendScan, redeemBatchKeys } from '../../core/redis/redeem-batch.js';
 import { registerScripts } from '../../core/redis/scripts.js';
 import { MINUTE_MS, packedCampaignParams, timeBuckets } from '../../core/scan/campaign-params.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
@@ -81,27 +81,22 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
     return cached.keys;
   }
 
-  function answer(group: Group, reply: unknown): void {
-    if (!Array.isArray(reply)) {
-      const code = Number(reply);
-      if (code === ScriptCode.EpochMissing) hooks.epochMissing?.(group.campaign);
-      fail(group, errorForScriptCode(code));
-      return;
-    }
-    group.resolves.forEach((resolve, i) => resolve(decisionAt(reply, i)));
+  function answer(group: Group, decisions: readonly ScanDecision[]): void {
+    group.resolves.forEach((resolve, i) => resolve(decisions[i] as ScanDecision));
   }
 
   function fail(group: Group, err: unknown): void {
+    if (isScangateError(err, 'GW_ERR_CAMPAIGN_RECOVERING')) hooks.epochMissing?.(group.campaign);
     for (const reject of group.rejects) reject(err);
   }
 
   /** An async function, so that nothing thrown while building the call escapes a setImmediate. */
-  async function callScript(group: Group): Promise<unknown> {
+  async function callScript(group: Group): Promise<ScanDecision[]> {
     const now = clock();
     const started = performance.now();
-    const reply = await scripts.run('redeemBatch', keysAt(group.campaign, now), [packedCampaignParams(group.campaign), now, packr.pack(group.scans)]);
+    const decisions = await scripts.redeemBatch({ keys: keysAt(group.campaign, now), params: packedCampaignParams(group.campaign), now, scans: packr.pack(group.scans) });
     hooks.scriptSeconds?.((performance.now() - started) / 1000);
-    return reply;
+    return decisions;
   }
 
   function send(group: Group): void {
@@ -109,8 +104,8 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
     hooks.batch?.(size);
     const call = callScript(group)
       .then(
-        (reply) => answer(group, reply),
-        (err: unknown) => fail(group, errorForScriptFailure(err)),
+        (decisions) => answer(group, decisions),
+        (err: unknown) => fail(group, err),
       )
       .finally(() => {
         calls.delete(call);
