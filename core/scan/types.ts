@@ -1,4 +1,4 @@
-import type { UaClass } from '../../workers/user-agent.js';
+import type { UaClass } from './ua-classes.js';
 import type { Outcome } from './outcomes.js';
 
 /** Everything the decision needs about one scan, copied out of the request before any await. */
