@@ -1,6 +1,36 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Import patterns that reach into a top-level folder, however many `../` lead there. */
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+
+/**
+ * Which folder may import which (ARCHITECTURE.md, "Layout"): core/ imports no app, workers/
+ * import only core/, and the two apps never import each other; the CLI (gateway/cli/) is the one
+ * place that wires both apps, so it alone may import admin/.
+ */
+function importsForbidden(files, forbidden, ignores = []) {
+  return {
+    files,
+    ignores,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: forbidden.map((name) => ({ group: folder(name), message: `${files[0].split('/')[0]}/ may not import ${name}/ (ARCHITECTURE.md, "Layout")` })) },
+      ],
+    },
+  };
+}
+
+export const importBoundaries = [
+  importsForbidden(['core/**'], ['gateway', 'admin', 'workers', 'loadtest']),
+  importsForbidden(['workers/**'], ['gateway', 'admin', 'loadtest']),
+  importsForbidden(['gateway/**'], ['admin', 'loadtest'], ['gateway/cli/**']),
+  importsForbidden(['gateway/cli/**'], ['loadtest']),
+  importsForbidden(['admin/**'], ['gateway', 'workers', 'loadtest']),
+  importsForbidden(['config/**'], ['core', 'gateway', 'admin', 'workers', 'loadtest']),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'loadtest/k6/**', 'coverage/**'] },
   js.configs.recommended,
@@ -14,4 +44,5 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  ...importBoundaries,
 );
