@@ -8,6 +8,7 @@ import { appendScan, redeemBatchKeys } from '../../core/redis/redeem-batch.js';
 import { registerScripts } from '../../core/redis/scripts.js';
 import { MINUTE_MS, packedCampaignParams, timeBuckets } from '../../core/scan/campaign-params.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
+import { createMicroBatcher } from './micro-batcher.js';
 
 export interface DecisionBatcher {
   /** Decides one scan; scans of one campaign submitted in one event-loop turn share one script call. */
@@ -39,12 +40,9 @@ export interface DecisionBatcherOptions {
   readonly hooks?: DecisionBatcherHooks;
 }
 
-/** The scans of one campaign waiting for the same call: packed flat, answered in order. */
-interface Group {
-  readonly campaign: Campaign;
-  readonly scans: unknown[];
-  readonly resolves: ((decision: ScanDecision) => void)[];
-  readonly rejects: ((err: unknown) => void)[];
+interface ScanToDecide {
+  readonly request: ScanRequest;
+  readonly assessment: ScanAssessment;
 }
 
 /** A campaign's script KEYS for one minute (the day and hour only change on minute boundaries). */
@@ -67,9 +65,6 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
   const clock = options.clock ?? Date.now;
   const scripts = registerScripts(redis);
   const callKeys = new WeakMap<Campaign, CampaignCallKeys>();
-  const calls = new Set<Promise<void>>();
-  let groups = new Map<Campaign, Group>();
-  let flushScheduled = false;
 
   function keysAt(campaign: Campaign, now: number): string[] {
     const minute = Math.floor(now / MINUTE_MS);
@@ -81,68 +76,27 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
     return cached.keys;
   }
 
-  function answer(group: Group, decisions: readonly ScanDecision[]): void {
-    group.resolves.forEach((resolve, i) => resolve(decisions[i] as ScanDecision));
-  }
-
-  function fail(group: Group, err: unknown): void {
-    if (isScangateError(err, 'GW_ERR_CAMPAIGN_RECOVERING')) hooks.epochMissing?.(group.campaign);
-    for (const reject of group.rejects) reject(err);
-  }
-
-  /** An async function, so that nothing thrown while building the call escapes a setImmediate. */
-  async function callScript(group: Group): Promise<ScanDecision[]> {
+  async function callScript(campaign: Campaign, group: readonly ScanToDecide[]): Promise<ScanDecision[]> {
+    const scans: unknown[] = [];
+    for (const { request, assessment } of group) appendScan(scans, request, assessment);
     const now = clock();
     const started = performance.now();
-    const decisions = await scripts.redeemBatch({ keys: keysAt(group.campaign, now), params: packedCampaignParams(group.campaign), now, scans: packr.pack(group.scans) });
-    hooks.scriptSeconds?.((performance.now() - started) / 1000);
-    return decisions;
+    try {
+      const decisions = await scripts.redeemBatch({ keys: keysAt(campaign, now), params: packedCampaignParams(campaign), now, scans: packr.pack(scans) });
+      hooks.scriptSeconds?.((performance.now() - started) / 1000);
+      return decisions;
+    } catch (err) {
+      if (isScangateError(err, 'GW_ERR_CAMPAIGN_RECOVERING')) hooks.epochMissing?.(campaign);
+      throw err;
+    }
   }
 
-  function send(group: Group): void {
-    const size = group.resolves.length;
-    hooks.batch?.(size);
-    const call = callScript(group)
-      .then(
-        (decisions) => answer(group, decisions),
-        (err: unknown) => fail(group, err),
-      )
-      .finally(() => {
-        calls.delete(call);
-        hooks.depth?.(-size);
-      });
-    calls.add(call);
-  }
-
-  function flush(): void {
-    flushScheduled = false;
-    const ready = groups;
-    groups = new Map();
-    for (const group of ready.values()) send(group);
-  }
-
+  const batcher = createMicroBatcher(callScript, batchMax, hooks);
   return {
-    submit(request, assessment, campaign) {
-      return new Promise<ScanDecision>((resolve, reject) => {
-        let group = groups.get(campaign);
-        if (group === undefined) groups.set(campaign, (group = { campaign, scans: [], resolves: [], rejects: [] }));
-        appendScan(group.scans, request, assessment);
-        group.resolves.push(resolve);
-        group.rejects.push(reject);
-        hooks.depth?.(1);
-        if (group.resolves.length >= batchMax) {
-          groups.delete(campaign);
-          send(group);
-        } else if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
-      });
-    },
+    submit: (request, assessment, campaign) => batcher.add(campaign, { request, assessment }),
     scriptsLoaded: () => scripts.loaded(),
     async close() {
-      flush();
-      await Promise.all(calls);
+      await batcher.drain();
       scripts.close();
     },
   };
