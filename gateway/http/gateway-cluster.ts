@@ -61,7 +61,7 @@ export async function runGatewayCluster(config: AppConfig, options: ClusterOptio
     throw err;
   }
   const aggregator = new AggregatorRegistry();
-  const ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() });
+  const ops = await startOpsServer(config.opsHost, config.opsPort, { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() });
   logger.info({ port: config.port, opsPort: ops.port, processes: options.processes }, `${options.processes} gateway processes listening on port ${config.port}`);
   await options.shutdown;
   await stopAll();

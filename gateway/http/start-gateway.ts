@@ -26,7 +26,7 @@ import { createScanService } from './scan-service.js';
 export interface GatewayDeps {
   readonly logger?: Logger;
   readonly secrets?: Secrets;
-  /** serve /metrics on config.adminPort (default true; forked processes leave it to the primary) */
+  /** serve /metrics on config.opsPort (default true; forked processes leave it to the primary) */
   readonly opsServer?: boolean;
 }
 
@@ -160,7 +160,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     else await warnOfPersistenceRisk(redis, logger);
     await catalog.start();
     if (deps.opsServer !== false)
-      ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });
+      ops = await startOpsServer(config.opsHost, config.opsPort, { contentType: metrics.registry.contentType, metrics: () => metrics.registry.metrics() });
     listening = await listen(app, config.host, config.port);
   } catch (err) {
     await release();

@@ -67,7 +67,7 @@ export async function createGatewayHarness(overrides: Record<string, unknown> = 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'scangate-gateway-'));
   const config = loadAppConfig({}, {
     port: 0,
-    adminPort: 0,
+    opsPort: 0,
     host: '127.0.0.1',
     dataDir,
     redisUrl: testRedisUrl(),

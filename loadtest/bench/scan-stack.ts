@@ -125,7 +125,7 @@ export async function startScanStack(options: {
   teardown.add(() => pool.end());
   await runMigrations(pool);
 
-  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   // Generates the code, cookie and draw keys in `dir`, where the gateway (SCANGATE_DATA_DIR) reads them.
   const secrets = loadSecrets(loadAppConfig({}, { dataDir: dir, publicUrl: baseUrl }), {});
@@ -143,7 +143,7 @@ export async function startScanStack(options: {
   const wrongKey = createCodeSigner({ codeKeys: new Map([[secrets.signingKeyId, randomBytes(32)]]), signingKeyId: secrets.signingKeyId });
   const forgedCodes = Array.from({ length: FORGED_CODES }, (_, i) => wrongKey.sign(batch.id, batch.serialFirst + (i % options.codes)));
 
-  const baseConfig = { host: '127.0.0.1', adminHost: '127.0.0.1', publicUrl: baseUrl, logLevel: 'warn', redis: { keyPrefix: KEY_PREFIX } };
+  const baseConfig = { host: '127.0.0.1', opsHost: '127.0.0.1', publicUrl: baseUrl, logLevel: 'warn', redis: { keyPrefix: KEY_PREFIX } };
   const serviceEnv = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, SCANGATE_DATA_DIR: dir };
   const writeConfig = (name: string, config: object): string => {
     const file = path.join(dir, `${name}.json`);
@@ -158,7 +158,7 @@ export async function startScanStack(options: {
   };
 
   if (options.ingest === 'separate') {
-    const env = { ...serviceEnv, ADMIN_PORT: String(await findFreePort()), SCANGATE_CONFIG: writeConfig('ingest', { ingest: { enabled: true } }) };
+    const env = { ...serviceEnv, OPS_PORT: String(await findFreePort()), SCANGATE_CONFIG: writeConfig('ingest', { ingest: { enabled: true } }) };
     const ingest = spawnScangate(['ingest'], env, path.join(dir, 'ingest.log'));
     teardown.add(() => stopGateway(ingest));
   }
@@ -208,7 +208,7 @@ export async function startScanStack(options: {
         workers: { mode: workers, threads: 1 },
         ingest: { enabled: options.ingest === 'in-process' },
       });
-      const env = { ...serviceEnv, PORT: String(port), ADMIN_PORT: String(adminPort), SCANGATE_CONFIG: configFile };
+      const env = { ...serviceEnv, PORT: String(port), OPS_PORT: String(opsPort), SCANGATE_CONFIG: configFile };
       const child = spawnScangate(['serve'], env, path.join(dir, `${name}.log`));
       teardown.add(() => stopGateway(child));
       await waitUntilReady(child, baseUrl, READY_TIMEOUT_MS);

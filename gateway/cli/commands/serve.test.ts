@@ -28,7 +28,7 @@ interface LogLine {
 async function startServe(args: string[]): Promise<{ child: ChildProcess; port: number; opsPort: number; lines: LogLine[]; exited: Promise<number | null>; ready: Promise<void> }> {
   const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const configFile = path.join(harness.config.dataDir, `serve-${port}.json`);
-  await writeFile(configFile, JSON.stringify({ port, adminPort: opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
+  await writeFile(configFile, JSON.stringify({ port, opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
   const child = spawn(process.execPath, [compiledPath('gateway/cli/main.js'), 'serve', ...args], {
     env: { PATH: process.env.PATH, SCANGATE_CONFIG: configFile, SCANGATE_DATA_DIR: harness.config.dataDir, DATABASE_URL: harness.config.databaseUrl, REDIS_URL: testRedisUrl() },
     stdio: ['ignore', 'pipe', 'inherit'],

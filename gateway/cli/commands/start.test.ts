@@ -31,9 +31,9 @@ const urlLine = /^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/;
  * scans the first one over HTTP, then stops it with Ctrl-C (SIGINT).
  */
 async function start() {
-  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const logFile = path.join(dir, `start-${port}.log`);
-  const child = spawnScangate(['start'], { ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, logFile);
+  const child = spawnScangate(['start'], { ...env, PORT: String(port), OPS_PORT: String(opsPort) }, logFile);
   const output = () => readFileSync(logFile, 'utf8');
   const urls = () => output().split('\n').filter((line) => urlLine.test(line));
   try {

@@ -156,7 +156,7 @@ async function serveDemo(ctx: CliContext, stack: StartedStack, shutdown: Promise
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const gateway = await startGateway(config, { logger, secrets: ctx.secrets() });
   try {
-    ctx.note(`gateway: http://${config.host}:${gateway.port} (metrics on http://${config.adminHost}:${gateway.opsPort}/metrics); Ctrl-C stops everything`);
+    ctx.note(`gateway: http://${config.host}:${gateway.port} (metrics on http://${config.opsHost}:${gateway.opsPort}/metrics); Ctrl-C stops everything`);
     ctx.note(`scan URLs of the demo batch (all ${demoCodes} in ${stack.demo.csvFile}):`);
     for (const url of stack.demo.sampleUrls) ctx.print(url);
     await shutdown;
