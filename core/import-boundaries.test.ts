@@ -25,8 +25,8 @@ describe('import boundaries (eslint.config.js)', () => {
   it.each([
     ['gateway/http/example.ts', "import { value } from '../../core/errors.js';"],
     ['gateway/scan/example.ts', "import { value } from '../../workers/draw.js';"],
-    ['workers/example.ts', "import { value } from '../core/errors.js';"],
-    ['admin/example.ts', "import { value } from '../core/errors.js';"],
+    ['workers/example.ts', "import { value } from './errors.js';"],
+    ['admin/example.ts', "import { value } from './errors.js';"],
     ['core/example.ts', "import { value } from '../config/app-config.js';"],
     ['gateway/cli/example.ts', "import { value } from '../../admin/app.js';"],
   ])('%s may run %s', async (file, line) => {

@@ -5,7 +5,7 @@ import type { AppConfig } from '../../config/app-config.js';
 import { ScangateError } from '../../core/errors.js';
 import type { Secrets } from '../../core/secrets.js';
 import { startOpsServer } from './ops-server.js';
-import { startGateway } from './start-gateway.js';
+import { startGateway } from '../main.js';
 
 export interface ClusterOptions {
   readonly processes: number;

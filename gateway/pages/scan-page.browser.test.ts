@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../http/start-gateway.js';
+import type { RunningGateway } from '../main.js';
 import { repoPath } from '../../core/paths.js';
 import { findFreePort } from '../../core/services/free-port.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';

@@ -12,7 +12,7 @@ import { mintBatch } from '../../core/campaigns/mint.js';
 import { createCodeSigner } from '../../core/codes/code-signer.js';
 import { runMigrations } from '../../core/db/migrate.js';
 import { createPool } from '../../core/db/pool.js';
-import { startGateway, type RunningGateway } from '../http/start-gateway.js';
+import { startGateway, type RunningGateway } from '../main.js';
 import { loadSecrets, type Secrets } from '../../core/secrets.js';
 import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
 import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';

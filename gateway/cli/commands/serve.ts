@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import pino from 'pino';
 import { ScangateError } from '../../../core/errors.js';
 import { runGatewayCluster } from '../../http/gateway-cluster.js';
-import { startGateway } from '../../http/start-gateway.js';
+import { startGateway } from '../../main.js';
 import { parseCommandArgs, wholeNumber, type CliCommand } from '../command.js';
 import { listenForShutdown } from '../shutdown-signal.js';
 

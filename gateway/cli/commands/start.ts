@@ -9,7 +9,7 @@ import { loadCampaignFile } from '../../../config/campaign-schema.js';
 import { setBatchStatus, type Batch } from '../../../core/campaigns/batches.js';
 import { applyCampaign } from '../../../core/campaigns/campaign-store.js';
 import { mintBatch } from '../../../core/campaigns/mint.js';
-import { startGateway } from '../../http/start-gateway.js';
+import { startGateway } from '../../main.js';
 import { createCodeSigner } from '../../../core/codes/code-signer.js';
 import { ensureDatabase } from '../../../core/db/ensure-database.js';
 import { runMigrations } from '../../../core/db/migrate.js';
