@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AppConfig } from '../config/app-config.js';
-import { databaseUrl, redisUrl } from './cli/context.js';
 import { createCodeVerifier } from '../core/codes/code-verifier.js';
 import { createPool } from '../core/db/pool.js';
 import { startIngest, type RunningIngest } from './ingest/start-ingest.js';
@@ -13,6 +12,7 @@ import { createDecisionBatcher } from './scan/decision-batcher.js';
 import { loadSecrets, type Secrets } from '../core/secrets.js';
 import { hasEpoch, prepareCampaignState } from '../core/state/campaign-state.js';
 import { createStateRecovery } from '../core/state/state-recovery.js';
+import { databaseUrl, redisUrl } from '../core/services/stack.js';
 import { createAssessQueue } from './http/assess-queue.js';
 import { createCampaignCatalog } from './http/campaign-catalog.js';
 import { createDeviceCookies } from './http/device-cookie.js';
@@ -107,7 +107,11 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
   const assessor = createAssessor(config, (campaignId) => secrets.drawKey(campaignId));
   let ops: OpsServer | undefined;
   let ingest: RunningIngest | undefined;
-  /** Everything but the public app, in the order a stop needs (also undoes a failed start). */
+  /**
+   * Everything but the public app, in the order a stop needs (also undoes a failed start):
+   * stop reading campaigns and rebuilding; let the ingest commit what the answered scans
+   * appended; close the batcher, the workers and the ops server; then Redis; Postgres last.
+   */
   async function release(): Promise<void> {
     catalog.close();
     await recovery.close();
@@ -172,6 +176,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     port: listening.port,
     opsPort: ops?.port,
     registry: metrics.registry,
+    /** The shutdown order: refuse new scans, answer those in flight, close the connections, release(). */
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -66,6 +66,16 @@ export async function bringUpServices(config: StackConfig, log: ServiceLog, opti
   };
 }
 
+/** The Postgres URL a process uses: DATABASE_URL, else the local server's scangate database. */
+export function databaseUrl(config: Pick<AppConfig, 'databaseUrl'>): string {
+  return config.databaseUrl ?? withDatabase(localPostgresUrl, defaultDatabase);
+}
+
+/** The Redis URL a process uses: REDIS_URL, else the local server. */
+export function redisUrl(config: Pick<AppConfig, 'redisUrl'>): string {
+  return config.redisUrl ?? localRedisUrl;
+}
+
 /**
  * The URLs a CLI command should use: REDIS_URL / DATABASE_URL; else the ones a running
  * `npm start` recorded in services.json, if they still answer; else the local defaults.

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { startIngest } from '../../ingest/start-ingest.js';
 import { startOpsServer } from '../../http/ops-server.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
-import { redisUrl } from '../context.js';
+import { redisUrl } from '../../../core/services/stack.js';
 import { listenForShutdown } from '../shutdown-signal.js';
 
 /**
