@@ -1,32 +1,24 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaignFile } from '../../config/campaign-schema.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
 import { repoPath } from '../paths.js';
 import { campaignKeys } from '../redis/keys.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
+import { type TestRedis } from '../testing/test-redis.js';
 import { createBatch, getBatch, listBatches, loadBatchIndex, setBatchStatus } from './batches.js';
 import { applyCampaign } from './campaign-store.js';
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 let t: TestRedis;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 4 });
-  t = await createTestRedis();
-  await runMigrations(pool);
+  stack = await createTestStack({ poolMax: 4 });
+  ({ pool, t } = stack);
   await applyCampaign(pool, loadCampaignFile(repoPath('config/campaigns/demo.json')), 'tester');
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-  await t.cleanup();
-});
+afterAll(() => stack.stop());
 
 describe('code batches', () => {
   it('creates inactive batches with serial ranges and default names', async () => {

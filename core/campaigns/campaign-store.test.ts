@@ -1,26 +1,20 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaignFile, parseCampaign, type Campaign } from '../../config/campaign-schema.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
 import { repoPath } from '../paths.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
 import { applyCampaign, getCampaign, loadCampaigns } from './campaign-store.js';
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 const demo = loadCampaignFile(repoPath('config/campaigns/demo.json'));
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 4 });
-  await runMigrations(pool);
+  stack = await createTestStack({ poolMax: 4 });
+  ({ pool } = stack);
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 const variant = (id: string, change: (c: Record<string, unknown>) => void = () => undefined): Campaign => {
   const copy = structuredClone({ ...demo, id }) as Record<string, unknown>;

@@ -5,31 +5,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaignFile } from '../../config/campaign-schema.js';
 import { createCodeSigner } from '../codes/code-signer.js';
 import { createCodeVerifier } from '../codes/code-verifier.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
 import { repoPath } from '../paths.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
 import { listBatches } from './batches.js';
 import { applyCampaign } from './campaign-store.js';
 import { mintBatch } from './mint.js';
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 const secrets = { codeKeys: new Map([[4, randomBytes(32)]]), signingKeyId: 4, retiredKeyIds: new Set<number>() };
 const signer = createCodeSigner(secrets);
 const verifier = createCodeVerifier(secrets);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 4 });
-  await runMigrations(pool);
+  stack = await createTestStack({ poolMax: 4 });
+  ({ pool } = stack);
   await applyCampaign(pool, loadCampaignFile(repoPath('config/campaigns/demo.json')), 'tester');
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 async function mintToText(options: { count: number; honeypots?: number; name?: string; region?: string }) {
   const out = new PassThrough();

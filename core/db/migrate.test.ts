@@ -4,23 +4,22 @@ import path from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
 import { ensureDatabase } from './ensure-database.js';
 import { runMigrations } from './migrate.js';
 import { ensureScanEventPartitions } from './partitions.js';
 import { createPool } from './pool.js';
 
+let stack: TestStack;
 let db: TestDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 8 });
+  stack = await createTestStack({ poolMax: 8, migrate: false });
+  ({ db, pool } = stack);
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 async function partitions(): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(

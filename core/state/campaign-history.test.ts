@@ -1,24 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import type { TestDatabase } from '../testing/test-database.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
 import { openCampaignHistory } from './campaign-history.js';
 
+let stack: TestStack;
 let db: TestDatabase;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 2, applicationName: 'history-under-test' });
-  await runMigrations(pool);
+  stack = await createTestStack({ poolMax: 2, applicationName: 'history-under-test' });
+  ({ db, pool } = stack);
 });
 
-afterAll(async () => {
-  await pool.end();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 it('a snapshot whose connection dies between queries fails its next query instead of crashing the process', async () => {
   const history = await openCampaignHistory(pool, 'any');

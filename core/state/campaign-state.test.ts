@@ -2,28 +2,22 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatch, setBatchStatus } from '../campaigns/batches.js';
 import { applyCampaign } from '../campaigns/campaign-store.js';
-import { runMigrations } from '../db/migrate.js';
 import { ensureScanEventPartitions } from '../db/partitions.js';
-import { createPool } from '../db/pool.js';
 import { campaignKeys } from '../redis/keys.js';
 import { decisionCampaign } from '../testing/decision-fixtures.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
+import { type TestRedis } from '../testing/test-redis.js';
 import { hasEpoch, prepareCampaignState } from './campaign-state.js';
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 let t: TestRedis;
 
 beforeAll(async () => {
-  [db, t] = await Promise.all([createTestDatabase(), createTestRedis()]);
-  pool = createPool(db.url, { max: 2 });
-  await runMigrations(pool);
+  stack = await createTestStack({ poolMax: 2 });
+  ({ pool, t } = stack);
 });
-afterAll(async () => {
-  await pool.end();
-  await Promise.all([db.drop(), t.cleanup()]);
-});
+afterAll(() => stack.stop());
 
 async function campaignWithBatches(id: string): Promise<{ active: number; inactive: number }> {
   await applyCampaign(pool, decisionCampaign(id), 'test');

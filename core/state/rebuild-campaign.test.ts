@@ -2,8 +2,6 @@ import { Unpackr } from 'msgpackr';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
 import { isScangateError } from '../errors.js';
 import { campaignKeys, ingestGroup } from '../redis/keys.js';
 import { localDay } from '../scan/campaign-params.js';
@@ -11,31 +9,25 @@ import { Outcome } from '../scan/outcomes.js';
 import type { ScanDecision } from '../scan/types.js';
 import { codeSource, decideScans, decisionCampaign, fixtureScan, FIXTURE_NOW } from '../testing/decision-fixtures.js';
 import { lostCampaign, type LostCampaign } from '../testing/lost-campaign.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
+import { type TestRedis } from '../testing/test-redis.js';
 import { acquireRebuildLock } from './rebuild-lock.js';
 import { rebuildCampaignState } from './rebuild-campaign.js';
 
 const hour = 3_600_000;
 const unpackr = new Unpackr({ mapsAsObjects: true });
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 let t: TestRedis;
 let campaignCount = 0;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 4 });
-  await runMigrations(pool);
-  t = await createTestRedis();
+  stack = await createTestStack({ poolMax: 4 });
+  ({ pool, t } = stack);
 });
 
-afterAll(async () => {
-  await pool.end();
-  await t.cleanup();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 interface Scenario extends LostCampaign {
   readonly keys: ReturnType<typeof campaignKeys>;

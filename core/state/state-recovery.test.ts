@@ -1,29 +1,21 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
 import { campaignKeys } from '../redis/keys.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { createTestStack, type TestStack } from '../testing/test-stack.js';
+import { type TestRedis } from '../testing/test-redis.js';
 import { lostCampaign } from '../testing/lost-campaign.js';
 import { createStateRecovery, ensureCampaignStates, type RecoveryLog } from './state-recovery.js';
 
-let db: TestDatabase;
+let stack: TestStack;
 let pool: pg.Pool;
 let t: TestRedis;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 4 });
-  await runMigrations(pool);
-  t = await createTestRedis();
+  stack = await createTestStack({ poolMax: 4 });
+  ({ pool, t } = stack);
 });
 
-afterAll(async () => {
-  await pool.end();
-  await t.cleanup();
-  await db.drop();
-});
+afterAll(() => stack.stop());
 
 function recordingLog(): RecoveryLog & { lines: string[] } {
   const lines: string[] = [];
