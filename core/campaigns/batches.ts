@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { ScangateError } from '../errors.js';
 import { withTransaction } from '../db/transaction.js';
 import { campaignKeys } from '../redis/keys.js';
+import { mirrorBatches } from '../state/batch-mirror.js';
 
 export type BatchStatus = 'inactive' | 'active';
 
@@ -142,7 +143,7 @@ export async function setBatchStatus(
   });
   if (redis) {
     try {
-      await redis.client.hset(campaignKeys(redis.prefix, batch.campaignId).batches, String(batch.id), active ? '1' : '0');
+      await mirrorBatches(redis.client, campaignKeys(redis.prefix, batch.campaignId).batches, new Map([[batch.id, active]]));
     } catch (err) {
       throw new ScangateError('GW_ERR_REDIS_UNAVAILABLE', `batch ${batch.name} is ${status} in Postgres but Redis was not updated: ${(err as Error).message}`, {
         cause: err,

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { ScangateError } from '../errors.js';
 import { campaignKeys } from '../redis/keys.js';
+import { mirrorBatches } from './batch-mirror.js';
 
 /**
  * A campaign's state in Redis and its epoch marker: the epoch is present exactly when the state
@@ -52,9 +53,7 @@ export async function prepareCampaignState(deps: CampaignStateDeps, campaign: Ca
   const snapshot = await readCampaignSnapshot(deps.pool, campaign.id);
   const keys = campaignKeys(deps.keyPrefix, campaign.id);
   const transaction = deps.redis.multi();
-  if (snapshot.batches.size > 0) {
-    transaction.hset(keys.batches, Object.fromEntries([...snapshot.batches].map(([id, active]) => [id, active ? '1' : '0'])));
-  }
+  if (snapshot.batches.size > 0) mirrorBatches(transaction, keys.batches, snapshot.batches);
   if (!snapshot.hasDecisions) transaction.set(keys.epoch, String(Date.now()), 'NX');
   let replies: [Error | null, unknown][] | null;
   try {

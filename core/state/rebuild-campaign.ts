@@ -11,6 +11,8 @@ import { bucketTtlSeconds, localDay } from '../scan/campaign-params.js';
 import { Outcome } from '../scan/outcomes.js';
 import { openCampaignHistory, type CampaignHistory, type Counts, type RedeemedCode } from './campaign-history.js';
 import { acquireRebuildLock, type RebuildLock } from './rebuild-lock.js';
+import { mirrorBatches } from './batch-mirror.js';
+import { hasEpoch } from './campaign-state.js';
 
 export interface RebuildDeps {
   readonly redis: Redis;
@@ -144,7 +146,7 @@ async function writeState(
   const held = await history.held();
   const outcomes = await history.outcomes();
   const counters = deps.redis.pipeline();
-  queueHashWrites(counters, keys.batches, [...batches].map(([id, active]) => [String(id), active ? '1' : '0'] as const));
+  if (batches.size > 0) mirrorBatches(counters, keys.batches, batches);
   queueHashWrites(counters, keys.issued, Object.entries(issued));
   queueHashWrites(counters, keys.held, Object.entries(held));
   queueHashWrites(counters, keys.outcomes, Object.entries(outcomes));
@@ -174,14 +176,14 @@ async function writeState(
  */
 export async function rebuildCampaignState(deps: RebuildDeps, campaign: Campaign, options: RebuildOptions = {}): Promise<RebuildResult> {
   const keys = campaignKeys(deps.keyPrefix, campaign.id);
-  const hasEpoch = async (): Promise<boolean> => (await deps.redis.exists(keys.epoch)) === 1;
-  if (!options.force && (await hasEpoch())) return { status: 'intact' };
+  const epochPresent = () => hasEpoch(deps.redis, deps.keyPrefix, campaign.id);
+  if (!options.force && (await epochPresent())) return { status: 'intact' };
   const lock = await acquireRebuildLock(deps.redis, keys, options.lockTtlMs ?? 30_000);
   if (lock === undefined) return { status: 'busy' };
   let completed = false;
   try {
     // Another process may have finished a rebuild between the check and the lock.
-    if (!options.force && (await hasEpoch())) return { status: 'intact' };
+    if (!options.force && (await epochPresent())) return { status: 'intact' };
     if (options.force) await deps.redis.del(keys.epoch);
     await waitForIngest(deps, campaign.id, lock, options.drainTimeoutMs ?? 30_000, options.signal);
     const history = await openCampaignHistory(deps.pool, campaign.id).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import { campaignKeys } from '../redis/keys.js';
 import { appendScan, redeemBatchKeys } from '../redis/redeem-batch.js';
 import { scriptCommands } from '../redis/scripts.js';
 import { packedCampaignParams, timeBuckets } from '../scan/campaign-params.js';
+import { mirrorBatches } from '../state/batch-mirror.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 
 /**
@@ -90,7 +91,7 @@ export function fixtureScan(
 export async function seedCampaignState(redis: Redis, prefix: string, campaignId: string, activeBatches: readonly number[]): Promise<void> {
   const keys = campaignKeys(prefix, campaignId);
   const transaction = redis.multi().set(keys.epoch, String(FIXTURE_NOW));
-  for (const batchId of activeBatches) transaction.hset(keys.batches, String(batchId), '1');
+  if (activeBatches.length > 0) mirrorBatches(transaction, keys.batches, new Map(activeBatches.map((batchId) => [batchId, true])));
   await transaction.exec();
 }
 
