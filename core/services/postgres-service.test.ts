@@ -2,25 +2,15 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
 import { findFreePort } from './free-port.js';
 import { findOrStartPostgres, withDatabase } from './postgres-service.js';
 import { isProcessAlive } from './service-process.js';
 import type { ServiceHandle } from './service-types.js';
+import { queryOnce } from '../testing/one-shot-clients.js';
 
 const quiet = { info: () => undefined };
-
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('findOrStartPostgres', () => {
   let dataDir: string;
@@ -62,8 +52,8 @@ describe('findOrStartPostgres', () => {
   it('starts the embedded Postgres under the data dir and reuses its cluster on the next start', async () => {
     const first = await findOrStartPostgres({ dataDir }, quiet, { localUrl: nowhere, database: 'postgres' });
     expect(first.started).toBe(true);
-    expect(await query(first.url, 'SELECT current_user AS who')).toEqual([{ who: 'postgres' }]);
-    await query(first.url, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
+    expect(await queryOnce(first.url, 'SELECT current_user AS who')).toEqual([{ who: 'postgres' }]);
+    await queryOnce(first.url, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)');
 
     const adopted = await findOrStartPostgres({ dataDir }, quiet, { localUrl: nowhere, database: 'postgres' });
     expect(adopted).toMatchObject({ url: first.url, started: false });
@@ -75,7 +65,7 @@ describe('findOrStartPostgres', () => {
     const second = await findOrStartPostgres({ dataDir }, quiet, { localUrl: nowhere, database: 'postgres' });
     try {
       expect(second.started).toBe(true);
-      expect(await query(second.url, 'SELECT n FROM kept')).toEqual([{ n: 7 }]);
+      expect(await queryOnce(second.url, 'SELECT n FROM kept')).toEqual([{ n: 7 }]);
     } finally {
       await second.stop();
     }

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScangateError } from '../errors.js';
 import { testRedisUrl } from '../testing/test-redis.js';
@@ -10,17 +9,9 @@ import { findFreePort } from './free-port.js';
 import { redisAnswers } from './probes.js';
 import { findOrStartRedis } from './redis-service.js';
 import { isProcessAlive } from './service-process.js';
+import { withRedisClient } from '../testing/one-shot-clients.js';
 
 const quiet = { info: () => undefined };
-
-async function withClient<T>(url: string, use: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
-}
 
 describe('findOrStartRedis', () => {
   let dataDir: string;
@@ -48,7 +39,7 @@ describe('findOrStartRedis', () => {
   it('starts redis-server with AOF always under the data dir, reused by a second start, stopped once', async () => {
     const handle = await findOrStartRedis({ dataDir }, quiet, { localUrl: nowhere });
     expect(handle.started).toBe(true);
-    const pid = await withClient(handle.url, async (client) => {
+    const pid = await withRedisClient(handle.url, async (client) => {
       expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
       expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'always']);
       expect(await client.config('GET', 'dir')).toEqual(['dir', path.join(dataDir, 'redis')]);

@@ -1,24 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postgresAnswers } from '../services/probes.js';
 import { isProcessAlive } from '../services/service-process.js';
 import { startPrivatePostgres, type PrivatePostgres } from './private-postgres.js';
+import { queryOnce } from './one-shot-clients.js';
 
 /** Postgres' own record of its postmaster: the first line of PGDATA/postmaster.pid. */
 const postmasterPid = (server: PrivatePostgres): number =>
   Number(readFileSync(path.join(server.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
-
-async function query(url: string, sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('startPrivatePostgres', () => {
   let server: PrivatePostgres | undefined;
@@ -30,12 +20,12 @@ describe('startPrivatePostgres', () => {
   it('answers as user postgres on its own port', async () => {
     server = await startPrivatePostgres();
     expect(server.url).toBe(`postgres://postgres@127.0.0.1:${server.port}/postgres`);
-    expect(await query(server.url, 'SELECT current_user AS who')).toEqual([{ who: 'postgres' }]);
+    expect(await queryOnce(server.url, 'SELECT current_user AS who')).toEqual([{ who: 'postgres' }]);
   });
 
   it('keeps committed rows across kill -9 and restart, and across a clean restart', async () => {
     server = await startPrivatePostgres();
-    await query(server.url, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (1), (2)');
+    await queryOnce(server.url, 'CREATE TABLE kept (n int); INSERT INTO kept VALUES (1), (2)');
     const before = postmasterPid(server);
 
     await server.kill();
@@ -44,11 +34,11 @@ describe('startPrivatePostgres', () => {
 
     await server.restart();
     expect(postmasterPid(server)).not.toBe(before);
-    expect(await query(server.url, 'SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 2 }]);
+    expect(await queryOnce(server.url, 'SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 2 }]);
 
-    await query(server.url, 'INSERT INTO kept VALUES (3)');
+    await queryOnce(server.url, 'INSERT INTO kept VALUES (3)');
     await server.restart();
-    expect(await query(server.url, 'SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 3 }]);
+    expect(await queryOnce(server.url, 'SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 3 }]);
   });
 
   it('stop leaves no process and no directory', async () => {
