@@ -10,7 +10,7 @@ import { reasonBits } from '../core/scan/reasons.js';
 /**
  * The Grafana files in dashboards/ against what the code really exports and stores: provisioned
  * datasource uids, metric names and labels from the gateway's and the ingest's registries,
- * `$__rate_interval` in every rate window, and the Postgres columns of gateway/db/migrations.
+ * `$__rate_interval` in every rate window, and the Postgres columns of core/db/migrations.
  */
 
 type Json = Record<string, unknown>;
@@ -141,7 +141,7 @@ function promqlProblems(expr: string, series: SeriesLabels, legend = ''): string
 
 // ---------------------------------------------------------------- SQL checks
 
-/** table → columns, from the CREATE TABLE statements of gateway/db/migrations/*.sql */
+/** table → columns, from the CREATE TABLE statements of core/db/migrations/*.sql */
 function migrationColumns(): Map<string, Set<string>> {
   const tables = new Map<string, Set<string>>();
   const dir = 'core/db/migrations';

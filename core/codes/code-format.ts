@@ -2,7 +2,7 @@ import type { KeyedHmac } from '../crypto/hmac-sha256.js';
 import { readNumber, writeBytes, writeNumber } from './crockford.js';
 
 /**
- * The v1 code layout (gateway/ARCHITECTURE.md), 30 Crockford symbols:
+ * The v1 code layout (ARCHITECTURE.md), 30 Crockford symbols:
  *   V(1) K(1) BATCH(5) SERIAL(7) TAG(16)
  * version, key id (0–31), batch id (25 bits), serial within the batch (35 bits), and the first
  * 80 bits of HMAC-SHA-256(key[K], the 14 leading symbols as ASCII). Every field fills its symbols

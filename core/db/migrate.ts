@@ -45,7 +45,7 @@ const createBookkeeping = `
   )`;
 
 /**
- * Applies the numbered SQL files in gateway/db/migrations that the database has not seen, each in
+ * Applies the numbered SQL files in core/db/migrations that the database has not seen, each in
  * its own transaction with its schema_migrations row, under a session advisory lock (concurrent
  * runs wait, then find nothing to do). An applied file that was edited since is an error: fix it
  * with a new migration. Then makes sure scan_events has partitions from yesterday to a week ahead.

@@ -43,7 +43,7 @@ export interface StateRecovery {
   close(): Promise<void>;
 }
 
-/** The gateway's automatic recovery: see createStateRecovery's callers in http/start-gateway.ts. */
+/** The gateway's automatic recovery: see createStateRecovery's callers in gateway/main.ts. */
 export function createStateRecovery(deps: RebuildDeps, log: RecoveryLog, options: { minIntervalMs?: number; rebuild?: RebuildOptions } = {}): StateRecovery {
   const minIntervalMs = options.minIntervalMs ?? 2000;
   const lastTried = new Map<string, number>();

@@ -28,7 +28,7 @@ function cookieValue(cookieHeader: string): string | undefined {
 }
 
 /**
- * Device cookies per gateway/ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
+ * Device cookies per ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
  * the mac the first 16 bytes of HMAC-SHA-256(cookieKey, id), both base64url. A missing, malformed
  * or tampered cookie is never an error: the phone simply becomes a new device.
  */

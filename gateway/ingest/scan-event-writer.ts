@@ -80,7 +80,7 @@ function* copyChunks(rows: readonly ScanEventRow[]): Generator<string> {
   }
 }
 
-/** Creates the day partitions of scan_events covering [from, to] (gateway/db/partitions.ts). */
+/** Creates the day partitions of scan_events covering [from, to] (core/db/partitions.ts). */
 export type EnsurePartitions = (pool: pg.Pool, from: Date, to: Date) => Promise<unknown>;
 
 export class ScanEventWriter implements IngestSink {

@@ -26,7 +26,7 @@ export interface Assessor {
   close(): Promise<void>;
 }
 
-/** The campaign's draw key (gateway/secrets.ts); it must not change while a campaign runs. */
+/** The campaign's draw key (core/secrets.ts); it must not change while a campaign runs. */
 export type DrawKeyLookup = (campaignId: string) => Buffer;
 
 /** A campaign version as the CPU stage knows it. */

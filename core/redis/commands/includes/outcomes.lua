@@ -1,5 +1,5 @@
 --[[
-  Outcome numbers, mirrored by the Outcome enum in gateway/scan/outcomes.ts (the events stream
+  Outcome numbers, mirrored by the Outcome enum in core/scan/outcomes.ts (the events stream
   and the script's replies carry these numbers).
 ]]
 local OUTCOME_WON = 1
