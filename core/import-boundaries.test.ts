@@ -18,6 +18,8 @@ describe('import boundaries (eslint.config.js)', () => {
     ['gateway/http/example.ts', "import { value } from '../../admin/app.js';"],
     ['admin/example.ts', "import { value } from '../gateway/metrics.js';"],
     ['admin/example.ts', "import { value } from '../workers/draw.js';"],
+    ['core/redis/example.ts', "import { value } from '../testing/test-stack.js';"],
+    ['gateway/http/example.ts', "import { value } from '../testing/gateway-harness.js';"],
   ])('%s may not run %s', async (file, line) => {
     expect(await importErrors(file, line)).toHaveLength(1);
   });
@@ -29,6 +31,8 @@ describe('import boundaries (eslint.config.js)', () => {
     ['admin/example.ts', "import { value } from './errors.js';"],
     ['core/example.ts', "import { value } from '../config/app-config.js';"],
     ['gateway/cli/example.ts', "import { value } from '../../admin/app.js';"],
+    ['gateway/http/example.test.ts', "import { value } from '../testing/gateway-harness.js';"],
+    ['gateway/faults/example.ts', "import { value } from '../../core/testing/test-stack.js';"],
   ])('%s may run %s', async (file, line) => {
     expect(await importErrors(file, line)).toEqual([]);
   });
