@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{gateway,workers,admin,config,loadtest,scripts}/**/*.test.ts'],
+    include: ['{core,gateway,workers,admin,config,loadtest,scripts}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', '**/*.browser.test.ts'],
-    globalSetup: ['gateway/testing/global-setup.ts'],
+    globalSetup: ['core/testing/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

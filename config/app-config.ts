@@ -13,8 +13,9 @@ export const appConfigSchema = z
   .object({
     port: port.default(8080),
     host: z.string().min(1).default('0.0.0.0'),
-    adminPort: port.default(8081),
-    adminHost: z.string().min(1).default('127.0.0.1'),
+    /** the ops server (/metrics); ADMIN_PORT (8081) belongs to the admin console */
+    opsPort: port.default(9464),
+    opsHost: z.string().min(1).default('127.0.0.1'),
     publicUrl: z.string().url().default('http://localhost:8080'),
     dataDir: z.string().min(1).default('.data'),
     redisUrl: z.string().url().optional(),
@@ -124,7 +125,7 @@ export function loadAppConfig(env: Env = process.env, overrides: Record<string, 
   const fromFile = env.SCANGATE_CONFIG ? readConfigFile(env.SCANGATE_CONFIG) : {};
   const fromEnv: Record<string, unknown> = {
     port: envInt(env, 'PORT'),
-    adminPort: envInt(env, 'ADMIN_PORT'),
+    opsPort: envInt(env, 'OPS_PORT'),
     redisUrl: envString(env, 'REDIS_URL'),
     databaseUrl: envString(env, 'DATABASE_URL'),
     dataDir: envString(env, 'SCANGATE_DATA_DIR'),

@@ -3,14 +3,14 @@ import { Registry } from 'prom-client';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createIngestMetrics } from './ingest/ingest-metrics.js';
 import { createGatewayMetrics } from './metrics.js';
-import { repoPath } from './paths.js';
-import { Outcome, outcomeNames } from './scan/outcomes.js';
-import { reasonBits } from './scan/reasons.js';
+import { repoPath } from '../core/paths.js';
+import { Outcome, outcomeNames } from '../core/scan/outcomes.js';
+import { reasonBits } from '../core/scan/reasons.js';
 
 /**
  * The Grafana files in dashboards/ against what the code really exports and stores: provisioned
  * datasource uids, metric names and labels from the gateway's and the ingest's registries,
- * `$__rate_interval` in every rate window, and the Postgres columns of gateway/db/migrations.
+ * `$__rate_interval` in every rate window, and the Postgres columns of core/db/migrations.
  */
 
 type Json = Record<string, unknown>;
@@ -144,10 +144,10 @@ function promqlProblems(expr: string, series: SeriesLabels, legend = '', ranges:
 
 // ---------------------------------------------------------------- SQL checks
 
-/** table → columns, from the CREATE TABLE statements of gateway/db/migrations/*.sql */
+/** table → columns, from the CREATE TABLE statements of core/db/migrations/*.sql */
 function migrationColumns(): Map<string, Set<string>> {
   const tables = new Map<string, Set<string>>();
-  const dir = 'gateway/db/migrations';
+  const dir = 'core/db/migrations';
   for (const file of readdirSync(repoPath(dir)).filter((f) => f.endsWith('.sql'))) {
     for (const table of readText(`${dir}/${file}`).matchAll(/CREATE TABLE (\w+) \(\n([\s\S]*?)\n\)/g)) {
       const columns = [...(table[2] as string).matchAll(/^ {2}(\w+) /gm)].map((m) => m[1] as string).filter((c) => !/^(PRIMARY|UNIQUE|CHECK|FOREIGN|CONSTRAINT)$/.test(c));

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { outcomeNames } from '../core/scan/outcomes.js';
 import type { ForgedLimiter } from './http/forged-limiter.js';
-import { outcomeNames } from './scan/outcomes.js';
 
 /** Why a request was refused before (or instead of) a decision: the label of `rejections`. */
 export type RejectionReason =

@@ -1,8 +1,9 @@
-import type { ScanAssessment } from '../gateway/scan/types.js';
+import type { ScanAssessment } from '../core/scan/types.js';
 import { drawTier } from './draw.js';
 import { isLocation, regionAt, type Region } from './region.js';
 import { scoreScan, type ScoredScan, type ScoringContext } from './score.js';
-import { classifyUserAgent, uaClasses } from './user-agent.js';
+import { uaClasses } from '../core/scan/ua-classes.js';
+import { classifyUserAgent } from './user-agent.js';
 
 /**
  * The CPU stage of a scan: draw the tier, classify the agent, score the request-feature rules.

@@ -1,4 +1,4 @@
-import { hmacSha256, type KeyedHmac } from '../gateway/crypto/hmac-sha256.js';
+import { hmacSha256, type KeyedHmac } from '../core/crypto/hmac-sha256.js';
 
 /** 48 bits of the MAC make the uniform fraction: exact in a double, and no modulo bias. */
 const FRACTION_BYTES = 6;

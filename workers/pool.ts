@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { ScangateError } from '../gateway/errors.js';
-import { repoPath } from '../gateway/paths.js';
+import { ScangateError } from '../core/errors.js';
+import { repoPath } from '../core/paths.js';
 import type { AssessTask, AssessTaskResult } from './assess-task.js';
 
 /** Compiled JavaScript: Node 20 cannot load TypeScript in a worker thread without a loader. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskFromReasons, type ReasonCode } from '../gateway/scan/reasons.js';
+import { maskFromReasons, type ReasonCode } from '../core/scan/reasons.js';
 import type { Region } from './region.js';
 import { scoreScan, scoringRules, type ScoredScan, type ScoringContext } from './score.js';
 

@@ -1,6 +1,6 @@
-import { reasonBits, type ReasonCode } from '../gateway/scan/reasons.js';
+import { reasonBits, type ReasonCode } from '../core/scan/reasons.js';
 import { bboxContains, isLocation, type Region } from './region.js';
-import type { UaClass } from './user-agent.js';
+import type { UaClass } from '../core/scan/ua-classes.js';
 
 /** What the request-feature rules read about one scan, after the draw and the agent check. */
 export interface ScoredScan {

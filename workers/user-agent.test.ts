@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyUserAgent, type UaClass } from './user-agent.js';
+import type { UaClass } from '../core/scan/ua-classes.js';
+import { classifyUserAgent } from './user-agent.js';
 
 const agents: [string, string, UaClass][] = [
   ['iPhone Safari', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1', 'mobile'],

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
-import { Outcome, outcomeNames } from '../scan/outcomes.js';
-import { createIngestHarness, type IngestHarness } from '../ingest/ingest-harness.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../ingest/scan-event-fixtures.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { Outcome, outcomeNames } from '../../core/scan/outcomes.js';
+import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { auditCampaign } from './audit-campaign.js';
 import type { AuditReport } from './audit-report.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { consumesCode, Outcome, outcomeNames } from '../scan/outcomes.js';
+import { consumesCode, Outcome, outcomeNames } from '../../core/scan/outcomes.js';
 
 /** What Postgres holds for one campaign, read in one snapshot. */
 export interface PostgresFacts {

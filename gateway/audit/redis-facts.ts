@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { campaignKeys, ingestGroup } from '../redis/keys.js';
+import { campaignKeys, ingestGroup } from '../../core/redis/keys.js';
 
 /** The campaign's live counters and the ingest's position, read in one MULTI (one instant). */
 export interface RedisFacts {

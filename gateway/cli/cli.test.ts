@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
-import { repoPath } from '../paths.js';
-import { servicesFile } from '../services/stack.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { repoPath } from '../../core/paths.js';
+import { servicesFile } from '../../core/services/stack.js';
 import { createCliTestEnv, type CliTestEnv } from '../testing/cli-test-env.js';
-import type { TestDatabase } from '../testing/test-database.js';
-import { testRedisUrl, type TestRedis } from '../testing/test-redis.js';
+import type { TestDatabase } from '../../core/testing/test-database.js';
+import { testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
 import { runCli } from './cli.js';
 
 let setup: CliTestEnv;

@@ -1,7 +1,7 @@
 import { CampaignFileError } from '../../config/campaign-schema.js';
 import { ConfigError } from '../../config/app-config.js';
-import { isScangateError } from '../errors.js';
-import { withRecordedServices } from '../services/stack.js';
+import { isScangateError } from '../../core/errors.js';
+import { withRecordedServices } from '../../core/services/stack.js';
 import type { CliCommand } from './command.js';
 import { commands } from './commands/index.js';
 import { createCliContext, type CliContext } from './context.js';

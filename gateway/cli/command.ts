@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 import type { CliContext } from './context.js';
 
 /** One `scangate <name>` command; registered in commands/index.ts. */

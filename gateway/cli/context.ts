@@ -3,9 +3,10 @@ import type { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
-import { createPool } from '../db/pool.js';
-import { loadSecrets, type Secrets } from '../secrets.js';
-import { createRedisClient } from '../redis/redis-client.js';
+import { createPool } from '../../core/db/pool.js';
+import { loadSecrets, type Secrets } from '../../core/secrets.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
+import { databaseUrl, redisUrl } from '../../core/services/stack.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,14 +29,6 @@ export interface CliContext {
   /** a line on stderr (progress, summaries, warnings) */
   note(line: string): void;
   close(): Promise<void>;
-}
-
-export function databaseUrl(config: Pick<AppConfig, 'databaseUrl'>): string {
-  return config.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/scangate';
-}
-
-export function redisUrl(config: Pick<AppConfig, 'redisUrl'>): string {
-  return config.redisUrl ?? 'redis://127.0.0.1:6379';
 }
 
 function osUser(env: Env): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isScangateError } from '../errors.js';
+import { isScangateError } from '../../core/errors.js';
 import { listenForShutdown } from './shutdown-signal.js';
 
 describe('listenForShutdown', () => {

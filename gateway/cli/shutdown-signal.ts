@@ -1,4 +1,4 @@
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 export interface ShutdownSignal {
   /** Resolves with the first SIGINT or SIGTERM. */

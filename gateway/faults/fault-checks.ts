@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { campaignKeys } from '../redis/keys.js';
-import { consumesCode, Outcome, outcomeNames } from '../scan/outcomes.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { consumesCode, Outcome, outcomeNames } from '../../core/scan/outcomes.js';
 import type { RecordedScan } from './scan-load.js';
 
 /**

@@ -8,23 +8,23 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig } from '../../config/app-config.js';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { setBatchStatus } from '../campaigns/batches.js';
-import { applyCampaign } from '../campaigns/campaign-store.js';
-import { mintBatch } from '../campaigns/mint.js';
-import { createCodeSigner } from '../codes/code-signer.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
-import { backlogEntries, readBacklog } from '../ingest/stream-backlog.js';
-import { eventStream } from '../ingest/stream-discovery.js';
-import { loadSecrets } from '../secrets.js';
-import type { AppendFsync } from '../services/redis-server.js';
-import { findFreePort } from '../services/free-port.js';
+import { setBatchStatus } from '../../core/campaigns/batches.js';
+import { applyCampaign } from '../../core/campaigns/campaign-store.js';
+import { mintBatch } from '../../core/campaigns/mint.js';
+import { createCodeSigner } from '../../core/codes/code-signer.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { createPool } from '../../core/db/pool.js';
+import { backlogEntries, readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventStream } from '../../core/redis/stream-discovery.js';
+import { loadSecrets } from '../../core/secrets.js';
+import type { AppendFsync } from '../../core/services/redis-server.js';
+import { findFreePort } from '../../core/services/free-port.js';
 import { testCampaign } from '../testing/gateway-harness.js';
-import { startPrivatePostgres, type PrivatePostgres } from '../testing/private-postgres.js';
-import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../../core/testing/private-postgres.js';
+import { startPrivateRedis, type PrivateRedis } from '../../core/testing/private-redis.js';
+import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
 import { spawnScangate, type ProcessExit, type ScangateProcess } from './scangate-process.js';
-import { createRedisClient } from '../redis/redis-client.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
 
 /**
  * Everything a fault test runs, on private ports and in a temp dir: a Redis of its own (so it can
@@ -122,11 +122,11 @@ export async function createFaultStack(options: FaultStackOptions = {}): Promise
     const client = createRedisClient(redis.url, { maxRetriesPerRequest: 3 });
     cleanups.push(async () => client.disconnect());
 
-    const [port, adminPort, ingestAdminPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+    const [port, opsPort, ingestOpsPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
     const keyPrefix = 'sg:';
     const baseUrl = `http://127.0.0.1:${port}`;
     // Short waits so a crashed ingest's entries are claimed within a test's seconds.
-    const baseConfig = { host: '127.0.0.1', adminHost: '127.0.0.1', publicUrl: baseUrl, redis: { keyPrefix } };
+    const baseConfig = { host: '127.0.0.1', opsHost: '127.0.0.1', publicUrl: baseUrl, redis: { keyPrefix } };
     const ingestConfig = { claimIdleMs: 1000, batchWaitMs: 20, batchMax: 500 };
     const configFile = (name: string, config: object): string => {
       const file = path.join(dir, `${name}.json`);
@@ -138,9 +138,9 @@ export async function createFaultStack(options: FaultStackOptions = {}): Promise
       withoutIngest: configFile('serve-alone', { ...baseConfig, ingest: { enabled: false, ...ingestConfig } }),
       ingest: configFile('ingest', { ...baseConfig, ingest: { enabled: true, ...ingestConfig } }),
     };
-    const env = (file: string, admin: number): Record<string, string> => ({
+    const env = (file: string, opsPort: number): Record<string, string> => ({
       PORT: String(port),
-      ADMIN_PORT: String(admin),
+      OPS_PORT: String(opsPort),
       REDIS_URL: redis.url,
       DATABASE_URL: databaseUrl,
       SCANGATE_DATA_DIR: dir,
@@ -162,9 +162,9 @@ export async function createFaultStack(options: FaultStackOptions = {}): Promise
     const inactive = await mintBatch({ pool, signer, publicUrl: baseUrl, campaignId: campaign.id, count: 1, out: discard() });
     const primingCode = signer.sign(inactive.batch.id, inactive.batch.serialFirst);
 
-    const spawn = (args: string[], file: string, admin: number, command: string): ScangateProcess => {
+    const spawn = (args: string[], file: string, opsPort: number, command: string): ScangateProcess => {
       const name = `${command}-${spawned.length + 1}`;
-      const child = spawnScangate(args, env(file, admin), path.join(dir, `${name}.log`));
+      const child = spawnScangate(args, env(file, opsPort), path.join(dir, `${name}.log`));
       children.add(child);
       spawned.push({ name, child });
       void child.exited.then(() => children.delete(child));
@@ -192,13 +192,13 @@ export async function createFaultStack(options: FaultStackOptions = {}): Promise
       codes,
       baseUrl,
       async startGateway(start = {}) {
-        const child = spawn(['serve'], start.ingest === false ? files.withoutIngest : files.withIngest, adminPort, 'serve');
+        const child = spawn(['serve'], start.ingest === false ? files.withoutIngest : files.withIngest, opsPort, 'serve');
         await waitUntilReady(child, baseUrl, 30_000);
         return { ...child, baseUrl };
       },
-      startIngest: () => spawn(['ingest'], files.ingest, ingestAdminPort, 'ingest'),
+      startIngest: () => spawn(['ingest'], files.ingest, ingestOpsPort, 'ingest'),
       async runCli(args) {
-        const child = spawn([...args], files.withoutIngest, ingestAdminPort, 'cli');
+        const child = spawn([...args], files.withoutIngest, ingestOpsPort, 'cli');
         const exit = await child.exited;
         return { exit, output: child.logTail(50) };
       },

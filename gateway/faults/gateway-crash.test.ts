@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { within } from './bounded.js';
+import { within } from '../../core/testing/bounded.js';
 import { brokenPromises, compareWithPostgres } from './fault-checks.js';
 import { createFaultStack, type FaultStack } from './fault-stack.js';
 import { startScanLoad } from './scan-load.js';

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
-import { backlogEntries, readBacklog } from '../ingest/stream-backlog.js';
-import { eventStream } from '../ingest/stream-discovery.js';
-import { within } from './bounded.js';
+import { backlogEntries, readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventStream } from '../../core/redis/stream-discovery.js';
+import { within } from '../../core/testing/bounded.js';
 import { brokenPromises, compareWithPostgres } from './fault-checks.js';
 import { createFaultStack, type FaultStack } from './fault-stack.js';
 import { startScanLoad } from './scan-load.js';

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
+import { campaignKeys } from '../../core/redis/keys.js';
 import { scanJson } from '../testing/scan-client.js';
-import { eventually, within } from './bounded.js';
+import { eventually, within } from '../../core/testing/bounded.js';
 import { brokenPromises, compareWithPostgres } from './fault-checks.js';
 import { createFaultStack, type FaultStack } from './fault-stack.js';
 import { consumedCodes, startScanLoad } from './scan-load.js';

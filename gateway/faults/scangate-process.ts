@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { repoPath } from '../paths.js';
+import { repoPath } from '../../core/paths.js';
 
 /** How a child ended: an exit code, or the signal that killed it. */
 export interface ProcessExit {

@@ -1,10 +1,10 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
-import { findFreePort } from '../services/free-port.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { findFreePort } from '../../core/services/free-port.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { phoneAgent, postScan, rawExchange, scanJson, statusesIn } from '../testing/scan-client.js';
-import type { RunningGateway } from './start-gateway.js';
+import type { RunningGateway } from '../main.js';
 
 let harness: GatewayHarness;
 let gateway: RunningGateway;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { loadBatchIndex, type BatchIndexEntry } from '../campaigns/batches.js';
-import { loadCampaigns } from '../campaigns/campaign-store.js';
-import { ScangateError } from '../errors.js';
+import { loadBatchIndex, type BatchIndexEntry } from '../../core/campaigns/batches.js';
+import { loadCampaigns } from '../../core/campaigns/campaign-store.js';
+import { ScangateError } from '../../core/errors.js';
 
 /** A batch of a scanned code with the campaign it belongs to. */
 export interface CatalogEntry {

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { hmacSha256 } from '../crypto/hmac-sha256.js';
+import { hmacSha256 } from '../../core/crypto/hmac-sha256.js';
 
 /** The consumer's device, as the signed `sgd` cookie says or as a fresh identity. */
 export interface DeviceIdentity {
@@ -30,7 +30,7 @@ function cookieValue(cookieHeader: string): string | undefined {
 }
 
 /**
- * Device cookies per gateway/ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
+ * Device cookies per ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
  * the mac the first 16 bytes of HMAC-SHA-256(cookieKey, id), both base64url. A missing, malformed
  * or tampered cookie is never an error: the phone simply becomes a new device.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressUnits, clientAddress } from './client-ip.js';
+import { addressUnits } from '../../core/net/ip-address.js';
+import { clientAddress } from './client-ip.js';
 import { createCountMinSketch } from './count-min-sketch.js';
 import { UNATTRIBUTED } from './enumeration-alarm.js';
 import { createForgedLimiter, SKETCH_WIDTH, type ForgedBudgets } from './forged-limiter.js';

@@ -1,4 +1,4 @@
-import { addressUnits } from './client-ip.js';
+import { addressUnits } from '../../core/net/ip-address.js';
 import { createCountMinSketch } from './count-min-sketch.js';
 import { createEnumerationAlarm, type CampaignForgedCount } from './enumeration-alarm.js';
 

@@ -1,5 +1,5 @@
 import uWS, { type TemplatedApp } from 'uWebSockets.js';
-import { errorCatalogue } from '../errors.js';
+import { errorCatalogue } from '../../core/errors.js';
 import { registerHealthRoutes, type HealthRouteDeps } from './health-routes.js';
 import { jsonReply, sendReply } from './http-reply.js';
 import { jsonRoute, routeHandler } from './route-handler.js';

@@ -2,10 +2,10 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { AggregatorRegistry } from 'prom-client';
 import type { AppConfig } from '../../config/app-config.js';
-import { ScangateError } from '../errors.js';
-import type { Secrets } from '../secrets.js';
+import { ScangateError } from '../../core/errors.js';
+import type { Secrets } from '../../core/secrets.js';
 import { startOpsServer } from './ops-server.js';
-import { startGateway } from './start-gateway.js';
+import { startGateway } from '../main.js';
 
 export interface ClusterOptions {
   readonly processes: number;
@@ -61,7 +61,7 @@ export async function runGatewayCluster(config: AppConfig, options: ClusterOptio
     throw err;
   }
   const aggregator = new AggregatorRegistry();
-  const ops = await startOpsServer(config.adminHost, config.adminPort, { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() });
+  const ops = await startOpsServer(config.opsHost, config.opsPort, { contentType: aggregator.contentType, metrics: () => aggregator.clusterMetrics() });
   logger.info({ port: config.port, opsPort: ops.port, processes: options.processes }, `${options.processes} gateway processes listening on port ${config.port}`);
   await options.shutdown;
   await stopAll();

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { rawExchange, statusesIn } from '../testing/scan-client.js';
-import type { RunningGateway } from './start-gateway.js';
+import type { RunningGateway } from '../main.js';
 
 let harness: GatewayHarness;
 let gateway: RunningGateway;

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { scanJson, statusesIn } from '../testing/scan-client.js';
-import type { RunningGateway } from './start-gateway.js';
+import type { RunningGateway } from '../main.js';
 
 let harness: GatewayHarness;
 let gateway: RunningGateway;

@@ -1,5 +1,5 @@
 import type { HttpResponse } from 'uWebSockets.js';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 import type { RequestContext } from './request-context.js';
 
 /** application/json, with or without parameters (charset); the media type is case-insensitive. */

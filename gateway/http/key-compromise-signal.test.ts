@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BatchIndexEntry } from '../campaigns/batches.js';
+import type { BatchIndexEntry } from '../../core/campaigns/batches.js';
 import { createKeyCompromiseSignal } from './key-compromise-signal.js';
 
 const batch = (campaignId: string): BatchIndexEntry => ({

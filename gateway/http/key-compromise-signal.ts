@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BatchIndexEntry } from '../campaigns/batches.js';
+import type { BatchIndexEntry } from '../../core/campaigns/batches.js';
 
 export interface OutOfRangeCode {
   readonly batchId: number;

@@ -1,5 +1,5 @@
 import uWS, { type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 export interface Listening {
   /** the port actually bound (the real one when 0 was asked for) */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 export interface OpsServer {
   readonly port: number;
@@ -13,7 +13,7 @@ export interface MetricsSource {
 }
 
 /**
- * The operations port (config.adminPort, localhost by default): Prometheus scrapes /metrics here,
+ * The operations port (config.opsPort, localhost by default): Prometheus scrapes /metrics here,
  * never on the public port. Plain node:http: a scrape every few seconds needs no uWS.
  */
 export function startOpsServer(host: string, port: number, source: MetricsSource): Promise<OpsServer> {

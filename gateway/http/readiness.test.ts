@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually } from '../faults/bounded.js';
+import { eventually } from '../../core/testing/bounded.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness } from '../testing/gateway-harness.js';
 import { scanJson } from '../testing/scan-client.js';
 

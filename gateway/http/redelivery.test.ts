@@ -2,12 +2,12 @@ import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { Unpackr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
-import { createRedisClient } from '../redis/redis-client.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
-import { startPrivateRedis, type PrivateRedis } from '../testing/private-redis.js';
+import { startPrivateRedis, type PrivateRedis } from '../../core/testing/private-redis.js';
 import { phoneAgent, scanJson } from '../testing/scan-client.js';
-import type { RunningGateway } from './start-gateway.js';
+import type { RunningGateway } from '../main.js';
 
 /**
  * A phone whose connection drops after its scan was decided gets the answer and its device back

@@ -1,4 +1,4 @@
-import { errorCatalogue, isScangateError, type ErrorCode } from '../errors.js';
+import { errorCatalogue, isScangateError, type ErrorCode } from '../../core/errors.js';
 import type { RejectionReason } from '../metrics.js';
 import type { Locale } from '../pages/locale.js';
 import type { PageState } from '../pages/page-state.js';

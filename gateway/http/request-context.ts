@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { isScangateError, ScangateError } from '../errors.js';
+import { isScangateError, ScangateError } from '../../core/errors.js';
 import { clientAddress } from './client-ip.js';
 import { walkHeaders, type WalkedHeaders } from './request-headers.js';
 

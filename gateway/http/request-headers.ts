@@ -1,4 +1,4 @@
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 /** Calls `visit` with every header line of a request, in order (uWS's `HttpRequest.forEach`). */
 export type HeaderLines = (visit: (name: string, value: string) => void) => void;

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCodeVerifier } from '../codes/code-verifier.js';
-import { isScangateError, type ErrorCode } from '../errors.js';
+import { createCodeVerifier } from '../../core/codes/code-verifier.js';
+import { isScangateError, type ErrorCode } from '../../core/errors.js';
 import { pickLocale } from '../pages/locale.js';
-import { addressUnits, clientAddress, parseAddress } from './client-ip.js';
+import { addressUnits, parseAddress } from '../../core/net/ip-address.js';
+import { clientAddress } from './client-ip.js';
 import { createDeviceCookies } from './device-cookie.js';
 import { isJsonContentType, parseJsonBody } from './json-body.js';
 import { walkHeaders } from './request-headers.js';

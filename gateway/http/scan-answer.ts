@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Campaign, PrizeTier } from '../../config/campaign-schema.js';
-import { Outcome, outcomeNames, type OutcomeName } from '../scan/outcomes.js';
-import { reasonsFromMask, type ReasonCode } from '../scan/reasons.js';
-import type { ScanDecision } from '../scan/types.js';
+import { Outcome, outcomeNames, type OutcomeName } from '../../core/scan/outcomes.js';
+import { reasonsFromMask, type ReasonCode } from '../../core/scan/reasons.js';
+import type { ScanDecision } from '../../core/scan/types.js';
 
 /**
  * The public answer to a scan: a contract that clients and external load tests depend on, so

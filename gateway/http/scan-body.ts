@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ScangateError } from '../errors.js';
+import { ScangateError } from '../../core/errors.js';
 
 /**
  * POST /v1/scans body. The code is any string (verification decides, and answers `invalid`),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignKeys } from '../redis/keys.js';
+import { campaignKeys } from '../../core/redis/keys.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { phoneAgent, postScan, scanJson } from '../testing/scan-client.js';
-import type { RunningGateway } from './start-gateway.js';
+import type { RunningGateway } from '../main.js';
 
 const day = 24 * 3600 * 1000;
 const desktopAgent = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36';

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
-import { errorCatalogue, ScangateError } from '../errors.js';
+import { errorCatalogue, ScangateError } from '../../core/errors.js';
 import { pickLocale } from '../pages/locale.js';
 import { jsonReply, type HttpReply } from './http-reply.js';
 import { isJsonContentType, readJsonBody } from './json-body.js';

@@ -1,9 +1,9 @@
 import type { Campaign } from '../../config/campaign-schema.js';
-import { batchHoldsSerial } from '../campaigns/batches.js';
-import type { CodeVerifier, VerifyResult } from '../codes/code-verifier.js';
-import type { LostAnswer } from '../redis/undelivered-answers.js';
-import { consumesCode } from '../scan/outcomes.js';
-import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
+import type { CodeVerifier, VerifyResult } from '../../core/codes/code-verifier.js';
+import { batchHoldsSerial } from '../../core/campaigns/batches.js';
+import type { LostAnswer } from '../../core/redis/undelivered-answers.js';
+import { consumesCode } from '../../core/scan/outcomes.js';
+import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
 import type { DeviceCookies } from './device-cookie.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { eventually } from '../faults/bounded.js';
-import { campaignKeyPattern } from '../redis/keys.js';
+import { eventually } from '../../core/testing/bounded.js';
+import { campaignKeyPattern } from '../../core/redis/keys.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness } from '../testing/gateway-harness.js';
 import { scanJson } from '../testing/scan-client.js';
 

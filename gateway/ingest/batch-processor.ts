@@ -9,7 +9,7 @@ import { decodeScanEvent } from './event-decoder.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { writeIsolatingFailures, type ItemFailure } from './isolate-failures.js';
 import type { ScanEventRow } from './scan-event.js';
-import { eventPayload, rawPayload, type StreamEntry } from './stream-entry.js';
+import { eventPayload, rawPayload, type StreamEntry } from '../../core/redis/stream-entry.js';
 
 /** Where batches go (Postgres in production: scan-event-writer.ts). Both writes are idempotent. */
 export interface IngestSink {

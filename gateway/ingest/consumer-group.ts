@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { ingestGroup } from '../redis/keys.js';
-import type { EventStream, StreamEntry } from './stream-entry.js';
+import { ingestGroup } from '../../core/redis/keys.js';
+import type { EventStream, StreamEntry } from '../../core/redis/stream-entry.js';
 
 /**
  * The ingest's side of the consumer group on each campaign's events stream: create it, read new

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { isScangateError } from '../errors.js';
+import { isScangateError } from '../../core/errors.js';
 
 /**
  * True when an entry's own content made the write fail, so retrying it as is fails the same way:

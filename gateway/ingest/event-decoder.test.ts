@@ -1,10 +1,10 @@
 import { Packr } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isScangateError } from '../errors.js';
-import { Outcome } from '../scan/outcomes.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { isScangateError } from '../../core/errors.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import { createTestRedis, type TestRedis } from '../../core/testing/test-redis.js';
 import { decodeScanEvent } from './event-decoder.js';
-import { appendScanEvents, scanEventMap, type EventMap } from './scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 
 const packr = new Packr({ useRecords: false });
 

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import { Unpackr } from 'msgpackr';
-import { ScangateError } from '../errors.js';
-import { Outcome } from '../scan/outcomes.js';
-import { uaClasses } from '../../workers/user-agent.js';
+import { ScangateError } from '../../core/errors.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import { uaClasses } from '../../core/scan/ua-classes.js';
 import type { ScanEventRow } from './scan-event.js';
 
 /**

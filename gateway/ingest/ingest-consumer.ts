@@ -7,8 +7,8 @@ import { backoffMs, pause } from './backoff.js';
 import { BatchProcessor, IngestStopped, type IngestSink } from './batch-processor.js';
 import { claimIdle, ensureGroup, isNoGroup, leaveGroup, readNew } from './consumer-group.js';
 import { recordBacklog, type IngestMetrics } from './ingest-metrics.js';
-import { readBacklog, trimAcknowledged, type StreamBacklog } from './stream-backlog.js';
-import type { EventStream, StreamEntry } from './stream-entry.js';
+import { readBacklog, trimAcknowledged, type StreamBacklog } from '../../core/redis/stream-backlog.js';
+import type { EventStream, StreamEntry } from '../../core/redis/stream-entry.js';
 
 export interface IngestConsumerOptions {
   readonly config: AppConfig['ingest'];

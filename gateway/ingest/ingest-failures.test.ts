@@ -2,10 +2,10 @@ import pg from 'pg';
 import { Packr } from 'msgpackr';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startPrivatePostgres, type PrivatePostgres } from '../testing/private-postgres.js';
-import { createIngestHarness, type IngestHarness } from './ingest-harness.js';
-import { appendScanEvents, scanEventMap } from './scan-event-fixtures.js';
-import { readBacklog } from './stream-backlog.js';
+import { startPrivatePostgres, type PrivatePostgres } from '../../core/testing/private-postgres.js';
+import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
+import { appendScanEvents, scanEventMap } from '../../core/testing/scan-event-fixtures.js';
+import { readBacklog } from '../../core/redis/stream-backlog.js';
 
 const packr = new Packr({ useRecords: false });
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { backlogEntries, oldestUnackedAgeMs, readBacklog, type StreamBacklog } from './stream-backlog.js';
-import { discoverEventStreams } from './stream-discovery.js';
+import { backlogEntries, oldestUnackedAgeMs, readBacklog, type StreamBacklog } from '../../core/redis/stream-backlog.js';
+import { discoverEventStreams } from '../../core/redis/stream-discovery.js';
 
 /** How far Postgres is behind the decisions, over every campaign. */
 export interface IngestLag {

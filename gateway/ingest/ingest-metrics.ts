@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import { backlogEntries, oldestUnackedAgeMs, type StreamBacklog } from './stream-backlog.js';
+import { backlogEntries, oldestUnackedAgeMs, type StreamBacklog } from '../../core/redis/stream-backlog.js';
 
 export interface IngestMetrics {
   readonly events: Counter<'campaign'>;

@@ -1,14 +1,14 @@
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ingestGroup } from '../redis/keys.js';
-import { Outcome } from '../scan/outcomes.js';
+import { ingestGroup } from '../../core/redis/keys.js';
+import { Outcome } from '../../core/scan/outcomes.js';
 import { ensureGroup, readNew } from './consumer-group.js';
 import { decodeScanEvent } from './event-decoder.js';
-import { createIngestHarness, type IngestHarness } from './ingest-harness.js';
-import { appendScanEvents, scanEventMap, type EventMap } from './scan-event-fixtures.js';
+import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { ScanEventWriter } from './scan-event-writer.js';
-import { backlogEntries, readBacklog } from './stream-backlog.js';
-import { eventPayload } from './stream-entry.js';
+import { backlogEntries, readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventPayload } from '../../core/redis/stream-entry.js';
 
 /** Every outcome, replays and missing tiers included; 3 in 10 consume a code (won/no_prize/held, not replays). */
 function mixedEvents(count: number, from = 0): EventMap[] {

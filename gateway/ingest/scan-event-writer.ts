@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine } from './copy-text.js';
 import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
 import type { IngestSink } from './batch-processor.js';
-import { consumesCode, Outcome } from '../scan/outcomes.js';
+import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import type { ScanEventRow } from './scan-event.js';
 
 /**
@@ -81,7 +81,7 @@ function* copyChunks(rows: readonly ScanEventRow[]): Generator<string> {
   }
 }
 
-/** Creates the day partitions of scan_events covering [from, to] (gateway/db/partitions.ts). */
+/** Creates the day partitions of scan_events covering [from, to] (core/db/partitions.ts). */
 export type EnsurePartitions = (pool: pg.Pool, from: Date, to: Date) => Promise<unknown>;
 
 export class ScanEventWriter implements IngestSink {

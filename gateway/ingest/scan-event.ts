@@ -1,4 +1,4 @@
-import type { Outcome } from '../scan/outcomes.js';
+import type { Outcome } from '../../core/scan/outcomes.js';
 
 /** One decision as it lands in Postgres: the events-stream entry, validated and typed. */
 export interface ScanEventRow {

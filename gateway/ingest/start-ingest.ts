@@ -3,14 +3,14 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { AppConfig } from '../../config/app-config.js';
-import { ensureScanEventPartitions } from '../db/partitions.js';
+import { ensureScanEventPartitions } from '../../core/db/partitions.js';
 import { IngestConsumer } from './ingest-consumer.js';
 import { summarizeLag, type IngestLag } from './ingest-lag.js';
 import { createIngestMetrics } from './ingest-metrics.js';
 import { ScanEventWriter } from './scan-event-writer.js';
-import type { EventStream } from './stream-entry.js';
-import { discoverEventStreams } from './stream-discovery.js';
-import { duplicateRedisClient } from '../redis/redis-client.js';
+import type { EventStream } from '../../core/redis/stream-entry.js';
+import { discoverEventStreams } from '../../core/redis/stream-discovery.js';
+import { duplicateRedisClient } from '../../core/redis/redis-client.js';
 
 export interface IngestDeps {
   /** the process's Redis connection; the ingest duplicates it for its blocking reads */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestGroup } from '../redis/keys.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { ingestGroup } from '../../core/redis/keys.js';
+import { createTestRedis, type TestRedis } from '../../core/testing/test-redis.js';
 import { ack, claimIdle, ensureGroup, keepClaimed, readNew } from './consumer-group.js';
-import { appendScanEvents, scanEventMap } from './scan-event-fixtures.js';
-import { backlogEntries, readBacklog, trimAcknowledged } from './stream-backlog.js';
-import { discoverEventStreams, eventStream } from './stream-discovery.js';
-import type { EventStream, StreamEntry } from './stream-entry.js';
+import { appendScanEvents, scanEventMap } from '../../core/testing/scan-event-fixtures.js';
+import { backlogEntries, readBacklog, trimAcknowledged } from '../../core/redis/stream-backlog.js';
+import { discoverEventStreams, eventStream } from '../../core/redis/stream-discovery.js';
+import type { EventStream, StreamEntry } from '../../core/redis/stream-entry.js';
 
 describe('consumer group, backlog and trimming', () => {
   let t: TestRedis;

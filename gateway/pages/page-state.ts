@@ -1,4 +1,4 @@
-import type { OutcomeName } from '../scan/outcomes.js';
+import type { OutcomeName } from '../../core/scan/outcomes.js';
 
 /** What a scan page can show: every scan outcome, and the answers given when no decision was made. */
 export type PageState = OutcomeName | 'rate_limited' | 'unavailable' | 'bad_request';

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningGateway } from '../http/start-gateway.js';
-import { repoPath } from '../paths.js';
-import { findFreePort } from '../services/free-port.js';
+import type { RunningGateway } from '../main.js';
+import { repoPath } from '../../core/paths.js';
+import { findFreePort } from '../../core/services/free-port.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../testing/gateway-harness.js';
 import { phoneAgent } from '../testing/scan-client.js';
 import { locales, type Locale } from './locale.js';

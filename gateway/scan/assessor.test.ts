@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCampaign } from '../../config/campaign-schema.js';
 import { drawTier } from '../../workers/draw.js';
-import { compiledPath } from '../testing/compiled.js';
+import { compiledPath } from '../../core/testing/compiled.js';
 import { createAssessor, type ScanToAssess } from './assessor.js';
-import { maskFromReasons } from './reasons.js';
+import { maskFromReasons } from '../../core/scan/reasons.js';
 
 const campaignFile = {
   id: 'assess-test',

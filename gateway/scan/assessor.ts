@@ -3,8 +3,8 @@ import type { Campaign } from '../../config/campaign-schema.js';
 import { assessScans, prepareCampaign, readAssessments, type AssessCampaign, type PreparedCampaign, type ScanFeatures } from '../../workers/assess.js';
 import { packScans } from '../../workers/assess-task.js';
 import { createAssessPool } from '../../workers/pool.js';
-import { ScangateError } from '../errors.js';
-import type { ScanAssessment, ScanRequest } from './types.js';
+import { ScangateError } from '../../core/errors.js';
+import type { ScanAssessment, ScanRequest } from '../../core/scan/types.js';
 
 /** A scan on its way to the CPU stage, with what its batch says about it. */
 export interface ScanToAssess {
@@ -26,7 +26,7 @@ export interface Assessor {
   close(): Promise<void>;
 }
 
-/** The campaign's draw key (gateway/secrets.ts); it must not change while a campaign runs. */
+/** The campaign's draw key (core/secrets.ts); it must not change while a campaign runs. */
 export type DrawKeyLookup = (campaignId: string) => Buffer;
 
 /** A campaign version as the CPU stage knows it. */

@@ -1,16 +1,16 @@
 import { Unpackr } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { isScangateError } from '../errors.js';
+import { isScangateError } from '../../core/errors.js';
 import { decodeScanEvent } from '../ingest/event-decoder.js';
-import { campaignKeyPattern, campaignKeys } from '../redis/keys.js';
-import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, newDeviceId, seedCampaignState, type ScanFixture } from '../testing/decision-fixtures.js';
-import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { campaignKeyPattern, campaignKeys } from '../../core/redis/keys.js';
+import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, newDeviceId, seedCampaignState, type ScanFixture } from '../../core/testing/decision-fixtures.js';
+import { createTestRedis, type TestRedis } from '../../core/testing/test-redis.js';
 import { createDecisionBatcher, type DecisionBatcher } from './decision-batcher.js';
-import { Outcome, outcomeNames } from './outcomes.js';
-import { reasonBits, reasonsFromMask } from './reasons.js';
-import type { ScanDecision } from './types.js';
-import { createRedisClient } from '../redis/redis-client.js';
+import { Outcome, outcomeNames } from '../../core/scan/outcomes.js';
+import { reasonBits, reasonsFromMask } from '../../core/scan/reasons.js';
+import type { ScanDecision } from '../../core/scan/types.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
 
 const minute = 60_000;
 const day = 86_400_000;

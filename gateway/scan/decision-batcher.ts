@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { campaignKeys } from '../redis/keys.js';
-import { appendScan, decisionAt, redeemBatchKeys } from '../redis/redeem-batch.js';
-import { errorForScriptCode, errorForScriptFailure, ScriptCode } from '../redis/script-codes.js';
-import { registerScripts, type Scripts } from '../redis/scripts.js';
-import { MINUTE_MS, packedCampaignParams, timeBuckets } from './campaign-params.js';
-import type { ScanAssessment, ScanDecision, ScanRequest } from './types.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { isScangateError } from '../../core/errors.js';
+import { appendScan, redeemBatchKeys } from '../../core/redis/redeem-batch.js';
+import { registerScripts } from '../../core/redis/scripts.js';
+import { MINUTE_MS, packedCampaignParams, timeBuckets } from '../../core/scan/campaign-params.js';
+import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
+import { createMicroBatcher } from './micro-batcher.js';
 
 export interface DecisionBatcher {
   /** Decides one scan; scans of one campaign submitted in one event-loop turn share one script call. */
@@ -37,16 +38,11 @@ export interface DecisionBatcherOptions {
   /** ms since the epoch; tests move it */
   readonly clock?: () => number;
   readonly hooks?: DecisionBatcherHooks;
-  /** the process's registered scripts, when it shares them (default: registered here) */
-  readonly scripts?: Scripts;
 }
 
-/** The scans of one campaign waiting for the same call: packed flat, answered in order. */
-interface Group {
-  readonly campaign: Campaign;
-  readonly scans: unknown[];
-  readonly resolves: ((decision: ScanDecision) => void)[];
-  readonly rejects: ((err: unknown) => void)[];
+interface ScanToDecide {
+  readonly request: ScanRequest;
+  readonly assessment: ScanAssessment;
 }
 
 /** A campaign's script KEYS for one minute (the day and hour only change on minute boundaries). */
@@ -67,11 +63,8 @@ const packr = new Packr({ useRecords: false });
 export function createDecisionBatcher(options: DecisionBatcherOptions): DecisionBatcher {
   const { redis, keyPrefix, batchMax, hooks = {} } = options;
   const clock = options.clock ?? Date.now;
-  const scripts = options.scripts ?? registerScripts(redis);
+  const scripts = registerScripts(redis);
   const callKeys = new WeakMap<Campaign, CampaignCallKeys>();
-  const calls = new Set<Promise<void>>();
-  let groups = new Map<Campaign, Group>();
-  let flushScheduled = false;
 
   function keysAt(campaign: Campaign, now: number): string[] {
     const minute = Math.floor(now / MINUTE_MS);
@@ -83,73 +76,27 @@ export function createDecisionBatcher(options: DecisionBatcherOptions): Decision
     return cached.keys;
   }
 
-  function answer(group: Group, reply: unknown): void {
-    if (!Array.isArray(reply)) {
-      const code = Number(reply);
-      if (code === ScriptCode.EpochMissing) hooks.epochMissing?.(group.campaign);
-      fail(group, errorForScriptCode(code));
-      return;
-    }
-    group.resolves.forEach((resolve, i) => resolve(decisionAt(reply, i)));
-  }
-
-  function fail(group: Group, err: unknown): void {
-    for (const reject of group.rejects) reject(err);
-  }
-
-  /** An async function, so that nothing thrown while building the call escapes a setImmediate. */
-  async function callScript(group: Group): Promise<unknown> {
+  async function callScript(campaign: Campaign, group: readonly ScanToDecide[]): Promise<ScanDecision[]> {
+    const scans: unknown[] = [];
+    for (const { request, assessment } of group) appendScan(scans, request, assessment);
     const now = clock();
     const started = performance.now();
-    const reply = await scripts.run('redeemBatch', keysAt(group.campaign, now), [packedCampaignParams(group.campaign), now, packr.pack(group.scans)]);
-    hooks.scriptSeconds?.((performance.now() - started) / 1000);
-    return reply;
+    try {
+      const decisions = await scripts.redeemBatch({ keys: keysAt(campaign, now), params: packedCampaignParams(campaign), now, scans: packr.pack(scans) });
+      hooks.scriptSeconds?.((performance.now() - started) / 1000);
+      return decisions;
+    } catch (err) {
+      if (isScangateError(err, 'GW_ERR_CAMPAIGN_RECOVERING')) hooks.epochMissing?.(campaign);
+      throw err;
+    }
   }
 
-  function send(group: Group): void {
-    const size = group.resolves.length;
-    hooks.batch?.(size);
-    const call = callScript(group)
-      .then(
-        (reply) => answer(group, reply),
-        (err: unknown) => fail(group, errorForScriptFailure(err)),
-      )
-      .finally(() => {
-        calls.delete(call);
-        hooks.depth?.(-size);
-      });
-    calls.add(call);
-  }
-
-  function flush(): void {
-    flushScheduled = false;
-    const ready = groups;
-    groups = new Map();
-    for (const group of ready.values()) send(group);
-  }
-
+  const batcher = createMicroBatcher(callScript, batchMax, hooks);
   return {
-    submit(request, assessment, campaign) {
-      return new Promise<ScanDecision>((resolve, reject) => {
-        let group = groups.get(campaign);
-        if (group === undefined) groups.set(campaign, (group = { campaign, scans: [], resolves: [], rejects: [] }));
-        appendScan(group.scans, request, assessment);
-        group.resolves.push(resolve);
-        group.rejects.push(reject);
-        hooks.depth?.(1);
-        if (group.resolves.length >= batchMax) {
-          groups.delete(campaign);
-          send(group);
-        } else if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
-      });
-    },
+    submit: (request, assessment, campaign) => batcher.add(campaign, { request, assessment }),
     scriptsLoaded: () => scripts.loaded(),
     async close() {
-      flush();
-      await Promise.all(calls);
+      await batcher.drain();
       scripts.close();
     },
   };

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from './test-redis.js';
+import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
+import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
 
 /** What a test of `scangate` commands needs: a database, a key prefix, and the environment they run with. */
 export interface CliTestEnv {

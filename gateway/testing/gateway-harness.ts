@@ -6,16 +6,16 @@ import type pg from 'pg';
 import pino from 'pino';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
 import { parseCampaign, type Campaign } from '../../config/campaign-schema.js';
-import { loadBatchIndex, setBatchStatus } from '../campaigns/batches.js';
-import { applyCampaign } from '../campaigns/campaign-store.js';
-import { mintBatch } from '../campaigns/mint.js';
-import { createCodeSigner } from '../codes/code-signer.js';
-import { runMigrations } from '../db/migrate.js';
-import { createPool } from '../db/pool.js';
-import { startGateway, type RunningGateway } from '../http/start-gateway.js';
-import { loadSecrets, type Secrets } from '../secrets.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from './test-redis.js';
+import { loadBatchIndex, setBatchStatus } from '../../core/campaigns/batches.js';
+import { applyCampaign } from '../../core/campaigns/campaign-store.js';
+import { mintBatch } from '../../core/campaigns/mint.js';
+import { createCodeSigner } from '../../core/codes/code-signer.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { createPool } from '../../core/db/pool.js';
+import { startGateway, type RunningGateway } from '../main.js';
+import { loadSecrets, type Secrets } from '../../core/secrets.js';
+import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
+import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
 
 const day = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -71,7 +71,7 @@ export async function createGatewayHarness(overrides: Record<string, unknown> = 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'scangate-gateway-'));
   const config = loadAppConfig({}, {
     port: 0,
-    adminPort: 0,
+    opsPort: 0,
     host: '127.0.0.1',
     dataDir,
     redisUrl: testRedisUrl(),

@@ -10,7 +10,9 @@
 import { performance } from 'node:perf_hooks';
 import { loadCampaignFile, type Campaign } from '../../config/campaign-schema.js';
 import { createAssessor, type Assessor, type ScanToAssess } from '../../gateway/scan/assessor.js';
-import { repoPath } from '../../gateway/paths.js';
+import { repoPath } from '../../core/paths.js';
+import { countOption } from './options.js';
+import { percentile } from './stats.js';
 
 const BATCH_SIZES = [1, 16, 64, 256];
 const MODES = [
@@ -28,13 +30,6 @@ const AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.6367.29 Safari/537.36',
 ];
-
-function option(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  const value = at < 0 ? fallback : Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive whole number`);
-  return value;
-}
 
 function syntheticScans(campaign: Campaign, count: number): ScanToAssess[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -54,10 +49,6 @@ function syntheticScans(campaign: Campaign, count: number): ScanToAssess[] {
     batchRegion: 'CN-SH',
     honeypot: false,
   }));
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 interface Measurement {
@@ -117,9 +108,9 @@ async function measureMode(mode: (typeof MODES)[number], campaign: Campaign, sca
 const COLUMNS = ['batch', 'mode', 'scans/s', 'wall µs', 'main µs', 'cpu µs', 'p50 ms', 'p99 ms', 'scans/s ×inl', 'main ×inl', 'cpu ×inl'];
 
 export async function run(args: string[]): Promise<void> {
-  const count = option(args, 'scans', 20_000);
-  const inFlight = option(args, 'in-flight', 4);
-  const rounds = option(args, 'rounds', 3);
+  const count = countOption(args, 'scans', 20_000);
+  const inFlight = countOption(args, 'in-flight', 4);
+  const rounds = countOption(args, 'rounds', 3);
   const campaign = loadCampaignFile(repoPath('config/campaigns/demo.json'));
   const scans = syntheticScans(campaign, count);
   console.log(`assess: ${count} scans per round, median of ${rounds} rounds, ${inFlight} batches in flight; µs are per scan`);

@@ -14,13 +14,13 @@ import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
-import { Outcome } from '../../gateway/scan/outcomes.js';
-import type { AppendFsync } from '../../gateway/services/redis-server.js';
-import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignState, type ScanFixture } from '../../gateway/testing/decision-fixtures.js';
-import { startPrivateRedis } from '../../gateway/testing/private-redis.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import type { AppendFsync } from '../../core/services/redis-server.js';
+import { codeSource, decisionCampaign, fixtureScan, FIXTURE_NOW, seedCampaignState, type ScanFixture } from '../../core/testing/decision-fixtures.js';
+import { startPrivateRedis } from '../../core/testing/private-redis.js';
 import { countOption } from './options.js';
 import { percentile } from './stats.js';
-import { createRedisClient } from '../../gateway/redis/redis-client.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
 
 const SETTINGS: readonly { name: string; aof: boolean; appendfsync: AppendFsync }[] = [
   { name: 'AOF always', aof: true, appendfsync: 'always' },

@@ -14,19 +14,21 @@ import pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
-import { runMigrations } from '../../gateway/db/migrate.js';
-import { ensureScanEventPartitions } from '../../gateway/db/partitions.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { ensureScanEventPartitions } from '../../core/db/partitions.js';
 import type { IngestSink } from '../../gateway/ingest/batch-processor.js';
 import { IngestConsumer } from '../../gateway/ingest/ingest-consumer.js';
 import { createIngestMetrics } from '../../gateway/ingest/ingest-metrics.js';
-import { appendScanEvents, scanEventMap, type EventMap } from '../../gateway/ingest/scan-event-fixtures.js';
+import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { ScanEventWriter } from '../../gateway/ingest/scan-event-writer.js';
-import { readBacklog } from '../../gateway/ingest/stream-backlog.js';
-import { eventStream } from '../../gateway/ingest/stream-discovery.js';
-import { Outcome } from '../../gateway/scan/outcomes.js';
-import { bringUpServices } from '../../gateway/services/stack.js';
-import { createTestDatabase } from '../../gateway/testing/test-database.js';
-import { createRedisClient } from '../../gateway/redis/redis-client.js';
+import { readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventStream } from '../../core/redis/stream-discovery.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import { bringUpServices } from '../../core/services/stack.js';
+import { createTestDatabase } from '../../core/testing/test-database.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
+import { countOption } from './options.js';
+import { percentile } from './stats.js';
 
 const BATCH_SIZES = [500, 5000, 20_000];
 
@@ -43,17 +45,6 @@ const OUTCOME_MIX: EventMap[] = [
   { o: Outcome.LimitReached, t: '' },
   { o: Outcome.Blocked, t: '', sc: 95, rs: 1, lat: undefined, lon: undefined, rg: '' },
 ];
-
-function option(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(`--${name}`);
-  const value = at < 0 ? fallback : Number(args[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} needs a positive whole number`);
-  return value;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 interface Measurement {
   readonly eventsPerSecond: number;
@@ -121,8 +112,8 @@ async function measure(config: AppConfig, redisUrl: string, pool: pg.Pool, batch
 }
 
 export async function run(args: string[]): Promise<void> {
-  const events = option(args, 'events', 100_000);
-  const writers = option(args, 'writers', 2);
+  const events = countOption(args, 'events', 100_000);
+  const writers = countOption(args, 'writers', 2);
   const dataDir = fileURLToPath(new URL('../../../.data/bench', import.meta.url));
   const config = loadAppConfig(process.env, { dataDir });
   const services = await bringUpServices(config, { info: () => undefined }, { postgres: { database: 'postgres' } });

@@ -11,10 +11,10 @@ import { createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { codeCsvChunks } from '../../gateway/campaigns/mint.js';
-import { hmacSha256 } from '../../gateway/crypto/hmac-sha256.js';
-import { CODE_LENGTH, codeUrlPrefix, SIGNED_LENGTH, writeSignedPart } from '../../gateway/codes/code-format.js';
-import { createCodeSigner } from '../../gateway/codes/code-signer.js';
+import { codeCsvChunks } from '../../core/campaigns/mint.js';
+import { hmacSha256 } from '../../core/crypto/hmac-sha256.js';
+import { CODE_LENGTH, codeUrlPrefix, SIGNED_LENGTH, writeSignedPart } from '../../core/codes/code-format.js';
+import { createCodeSigner } from '../../core/codes/code-signer.js';
 import { countOption } from './options.js';
 import { medianRound, opsPerSecond, printMeasurements, timeSlices, type Measurement } from './stats.js';
 

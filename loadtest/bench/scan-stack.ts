@@ -6,26 +6,26 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { setBatchStatus } from '../../gateway/campaigns/batches.js';
-import { applyCampaign } from '../../gateway/campaigns/campaign-store.js';
-import { mintBatch } from '../../gateway/campaigns/mint.js';
-import { CODE_LENGTH } from '../../gateway/codes/code-format.js';
-import { createCodeSigner } from '../../gateway/codes/code-signer.js';
-import { runMigrations } from '../../gateway/db/migrate.js';
-import { createPool } from '../../gateway/db/pool.js';
+import { setBatchStatus } from '../../core/campaigns/batches.js';
+import { applyCampaign } from '../../core/campaigns/campaign-store.js';
+import { mintBatch } from '../../core/campaigns/mint.js';
+import { CODE_LENGTH } from '../../core/codes/code-format.js';
+import { createCodeSigner } from '../../core/codes/code-signer.js';
+import { runMigrations } from '../../core/db/migrate.js';
+import { createPool } from '../../core/db/pool.js';
 import { waitUntilReady, type GatewayProcess } from '../../gateway/faults/fault-stack.js';
 import { spawnScangate, type ScangateProcess } from '../../gateway/faults/scangate-process.js';
-import { backlogEntries, oldestUnackedAgeMs, readBacklog } from '../../gateway/ingest/stream-backlog.js';
-import { eventStream } from '../../gateway/ingest/stream-discovery.js';
-import { repoPath } from '../../gateway/paths.js';
-import { loadSecrets } from '../../gateway/secrets.js';
-import { findFreePort } from '../../gateway/services/free-port.js';
-import { findOrStartPostgres } from '../../gateway/services/postgres-service.js';
+import { backlogEntries, oldestUnackedAgeMs, readBacklog } from '../../core/redis/stream-backlog.js';
+import { eventStream } from '../../core/redis/stream-discovery.js';
+import { repoPath } from '../../core/paths.js';
+import { loadSecrets } from '../../core/secrets.js';
+import { findFreePort } from '../../core/services/free-port.js';
+import { findOrStartPostgres } from '../../core/services/postgres-service.js';
 import { testCampaign } from '../../gateway/testing/gateway-harness.js';
-import { startPrivateRedis } from '../../gateway/testing/private-redis.js';
-import { createTestDatabase } from '../../gateway/testing/test-database.js';
+import { startPrivateRedis } from '../../core/testing/private-redis.js';
+import { createTestDatabase } from '../../core/testing/test-database.js';
 import type { Teardown } from './teardown.js';
-import { createRedisClient } from '../../gateway/redis/redis-client.js';
+import { createRedisClient } from '../../core/redis/redis-client.js';
 
 export type WorkersMode = AppConfig['workers']['mode'];
 /** in the gateway process (`serve` with ingest.enabled), or a `scangate ingest` process of its own */
@@ -128,7 +128,7 @@ export async function startScanStack(options: {
   teardown.add(() => pool.end());
   await runMigrations(pool);
 
-  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const baseUrl = `http://127.0.0.1:${port}`;
   // Generates the code, cookie and draw keys in `dir`, where the gateway (SCANGATE_DATA_DIR) reads them.
   const secrets = loadSecrets(loadAppConfig({}, { dataDir: dir, publicUrl: baseUrl }), {});
@@ -146,7 +146,7 @@ export async function startScanStack(options: {
   const wrongKey = createCodeSigner({ codeKeys: new Map([[secrets.signingKeyId, randomBytes(32)]]), signingKeyId: secrets.signingKeyId });
   const forgedCodes = Array.from({ length: FORGED_CODES }, (_, i) => wrongKey.sign(batch.id, batch.serialFirst + (i % options.codes)));
 
-  const baseConfig = { host: '127.0.0.1', adminHost: '127.0.0.1', publicUrl: baseUrl, logLevel: 'warn', redis: { keyPrefix: KEY_PREFIX } };
+  const baseConfig = { host: '127.0.0.1', opsHost: '127.0.0.1', publicUrl: baseUrl, logLevel: 'warn', redis: { keyPrefix: KEY_PREFIX } };
   const serviceEnv = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, SCANGATE_DATA_DIR: dir };
   const writeConfig = (name: string, config: object): string => {
     const file = path.join(dir, `${name}.json`);
@@ -161,7 +161,7 @@ export async function startScanStack(options: {
   };
 
   if (options.ingest === 'separate') {
-    const env = { ...serviceEnv, ADMIN_PORT: String(await findFreePort()), SCANGATE_CONFIG: writeConfig('ingest', { ingest: { enabled: true } }) };
+    const env = { ...serviceEnv, OPS_PORT: String(await findFreePort()), SCANGATE_CONFIG: writeConfig('ingest', { ingest: { enabled: true } }) };
     const ingest = spawnScangate(['ingest'], env, path.join(dir, 'ingest.log'));
     teardown.add(() => stopGateway(ingest));
   }
@@ -211,7 +211,7 @@ export async function startScanStack(options: {
         workers: { mode: workers, threads: 1 },
         ingest: { enabled: options.ingest === 'in-process' },
       });
-      const env = { ...serviceEnv, PORT: String(port), ADMIN_PORT: String(adminPort), SCANGATE_CONFIG: configFile };
+      const env = { ...serviceEnv, PORT: String(port), OPS_PORT: String(opsPort), SCANGATE_CONFIG: configFile };
       const child = spawnScangate(['serve'], env, path.join(dir, `${name}.log`));
       teardown.add(() => stopGateway(child));
       await waitUntilReady(child, baseUrl, READY_TIMEOUT_MS);

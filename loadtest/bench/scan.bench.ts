@@ -54,7 +54,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
-import { CODE_LENGTH } from '../../gateway/codes/code-format.js';
+import { CODE_LENGTH } from '../../core/codes/code-format.js';
 import type { GatewayProcess } from '../../gateway/faults/fault-stack.js';
 import { scanJson } from '../../gateway/testing/scan-client.js';
 import { startHelloServer } from './hello-server.js';

@@ -6,9 +6,9 @@
  *   npm run bench -- verify [--codes 100000] [--rounds 5]
  */
 import { randomBytes } from 'node:crypto';
-import { createCodeSigner } from '../../gateway/codes/code-signer.js';
-import { createCodeVerifier } from '../../gateway/codes/code-verifier.js';
-import { CROCKFORD_ALPHABET } from '../../gateway/codes/crockford.js';
+import { createCodeSigner } from '../../core/codes/code-signer.js';
+import { createCodeVerifier } from '../../core/codes/code-verifier.js';
+import { CROCKFORD_ALPHABET } from '../../core/codes/crockford.js';
 import { countOption } from './options.js';
 import { medianRound, opsPerSecond, printMeasurements, timeSlices, type Measurement } from './stats.js';
 

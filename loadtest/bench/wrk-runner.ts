@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { repoPath } from '../../gateway/paths.js';
-import { findOnPath } from '../../gateway/services/find-on-path.js';
+import { repoPath } from '../../core/paths.js';
+import { findOnPath } from '../../core/services/find-on-path.js';
 import { phoneAgent } from '../../gateway/testing/scan-client.js';
 
 /** wrk driven by wrk/walk-paths.lua: one wrk thread, each path of a file sent once, in order. */

@@ -1,6 +1,6 @@
 import { auditCampaign } from '../../audit/audit-campaign.js';
-import { getCampaign } from '../../campaigns/campaign-store.js';
-import { ScangateError } from '../../errors.js';
+import { getCampaign } from '../../../core/campaigns/campaign-store.js';
+import { ScangateError } from '../../../core/errors.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 
 /**

@@ -1,4 +1,4 @@
-import { listBatches, setBatchStatus, type Batch, type BatchRedisTarget } from '../../campaigns/batches.js';
+import { listBatches, setBatchStatus, type Batch, type BatchRedisTarget } from '../../../core/campaigns/batches.js';
 import { parseCommandArgs, subcommand, type CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 

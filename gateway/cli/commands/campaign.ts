@@ -1,5 +1,5 @@
 import { loadCampaignFile } from '../../../config/campaign-schema.js';
-import { applyCampaign } from '../../campaigns/campaign-store.js';
+import { applyCampaign } from '../../../core/campaigns/campaign-store.js';
 import { parseCommandArgs, subcommand, type CliCommand } from '../command.js';
 
 export const campaignCommand: CliCommand = {

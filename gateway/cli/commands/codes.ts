@@ -1,6 +1,6 @@
-import { getBatch } from '../../campaigns/batches.js';
-import { createCodeVerifier } from '../../codes/code-verifier.js';
-import { isScangateError } from '../../errors.js';
+import { getBatch } from '../../../core/campaigns/batches.js';
+import { createCodeVerifier } from '../../../core/codes/code-verifier.js';
+import { isScangateError } from '../../../core/errors.js';
 import { parseCommandArgs, subcommand, type CliCommand } from '../command.js';
 
 export const codesCommand: CliCommand = {

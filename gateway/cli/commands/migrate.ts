@@ -1,7 +1,7 @@
-import { ensureDatabase } from '../../db/ensure-database.js';
-import { runMigrations } from '../../db/migrate.js';
+import { ensureDatabase } from '../../../core/db/ensure-database.js';
+import { runMigrations } from '../../../core/db/migrate.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
-import { databaseUrl } from '../context.js';
+import { databaseUrl } from '../../../core/services/stack.js';
 
 export const migrateCommand: CliCommand = {
   name: 'migrate',

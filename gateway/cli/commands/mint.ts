@@ -1,9 +1,9 @@
 import { open, rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { mintBatch } from '../../campaigns/mint.js';
-import { createCodeSigner } from '../../codes/code-signer.js';
+import { mintBatch } from '../../../core/campaigns/mint.js';
+import { createCodeSigner } from '../../../core/codes/code-signer.js';
 import { parseCommandArgs, wholeNumber, type CliCommand } from '../command.js';
-import { ScangateError } from '../../errors.js';
+import { ScangateError } from '../../../core/errors.js';
 
 export const mintCommand: CliCommand = {
   name: 'mint',

@@ -4,14 +4,14 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMigrations } from '../../db/migrate.js';
-import { createPool } from '../../db/pool.js';
-import { campaignKeys } from '../../redis/keys.js';
-import { lostCampaign } from '../../testing/lost-campaign.js';
-import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
-import { createTestRedis, testRedisUrl, type TestRedis } from '../../testing/test-redis.js';
+import { campaignKeys } from '../../../core/redis/keys.js';
+import { lostCampaign } from '../../../core/testing/lost-campaign.js';
+import type { TestDatabase } from '../../../core/testing/test-database.js';
+import { createTestStack, type TestStack } from '../../../core/testing/test-stack.js';
+import { testRedisUrl, type TestRedis } from '../../../core/testing/test-redis.js';
 import { runCli } from '../cli.js';
 
+let stack: TestStack;
 let db: TestDatabase;
 let pool: pg.Pool;
 let t: TestRedis;
@@ -19,10 +19,8 @@ let dir: string;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  pool = createPool(db.url, { max: 2 });
-  await runMigrations(pool);
-  t = await createTestRedis();
+  stack = await createTestStack({ poolMax: 2 });
+  ({ db, pool, t } = stack);
   dir = mkdtempSync(path.join(os.tmpdir(), 'scangate-recover-'));
   const configFile = path.join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify({ redis: { keyPrefix: t.prefix } }));
@@ -30,9 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await pool.end();
-  await t.cleanup();
-  await db.drop();
+  await stack.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 

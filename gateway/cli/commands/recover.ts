@@ -1,6 +1,6 @@
-import { getCampaign } from '../../campaigns/campaign-store.js';
-import { ScangateError } from '../../errors.js';
-import { rebuildCampaignState } from '../../state/rebuild-campaign.js';
+import { getCampaign } from '../../../core/campaigns/campaign-store.js';
+import { ScangateError } from '../../../core/errors.js';
+import { rebuildCampaignState } from '../../../core/state/rebuild-campaign.js';
 import { parseCommandArgs, type CliCommand } from '../command.js';
 
 /**

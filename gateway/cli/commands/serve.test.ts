@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../../services/free-port.js';
-import { compiledPath } from '../../testing/compiled.js';
+import { findFreePort } from '../../../core/services/free-port.js';
+import { compiledPath } from '../../../core/testing/compiled.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../../testing/gateway-harness.js';
 import { scanJson } from '../../testing/scan-client.js';
-import { testRedisUrl } from '../../testing/test-redis.js';
+import { testRedisUrl } from '../../../core/testing/test-redis.js';
 
 let harness: GatewayHarness;
 let batch: TestBatch;
@@ -28,7 +28,7 @@ interface LogLine {
 async function startServe(args: string[]): Promise<{ child: ChildProcess; port: number; opsPort: number; lines: LogLine[]; exited: Promise<number | null>; ready: Promise<void> }> {
   const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const configFile = path.join(harness.config.dataDir, `serve-${port}.json`);
-  await writeFile(configFile, JSON.stringify({ port, adminPort: opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
+  await writeFile(configFile, JSON.stringify({ port, opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
   const child = spawn(process.execPath, [compiledPath('gateway/cli/main.js'), 'serve', ...args], {
     env: { PATH: process.env.PATH, SCANGATE_CONFIG: configFile, SCANGATE_DATA_DIR: harness.config.dataDir, DATABASE_URL: harness.config.databaseUrl, REDIS_URL: testRedisUrl() },
     stdio: ['ignore', 'pipe', 'inherit'],

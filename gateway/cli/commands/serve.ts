@@ -1,8 +1,8 @@
 import cluster from 'node:cluster';
 import pino from 'pino';
-import { ScangateError } from '../../errors.js';
+import { ScangateError } from '../../../core/errors.js';
 import { runGatewayCluster } from '../../http/gateway-cluster.js';
-import { startGateway } from '../../http/start-gateway.js';
+import { startGateway } from '../../main.js';
 import { parseCommandArgs, wholeNumber, type CliCommand } from '../command.js';
 import { listenForShutdown } from '../shutdown-signal.js';
 
@@ -14,7 +14,7 @@ import { listenForShutdown } from '../shutdown-signal.js';
  */
 export const serveCommand: CliCommand = {
   name: 'serve',
-  summary: 'run the scan gateway on PORT (metrics on ADMIN_PORT) against the configured Redis and Postgres',
+  summary: 'run the scan gateway on PORT (metrics on OPS_PORT) against the configured Redis and Postgres',
   usage: 'scangate serve [--processes N]   (default: config gateway.processes)',
   async run(args, ctx) {
     const config = ctx.config();

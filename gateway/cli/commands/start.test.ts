@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAppConfig } from '../../../config/app-config.js';
-import { isScangateError, ScangateError } from '../../errors.js';
-import { eventually, within } from '../../faults/bounded.js';
+import { isScangateError, ScangateError } from '../../../core/errors.js';
+import { eventually, within } from '../../../core/testing/bounded.js';
 import { spawnScangate } from '../../faults/scangate-process.js';
-import { campaignKeys } from '../../redis/keys.js';
-import { findFreePort } from '../../services/free-port.js';
+import { campaignKeys } from '../../../core/redis/keys.js';
+import { findFreePort } from '../../../core/services/free-port.js';
 import { scanJson } from '../../testing/scan-client.js';
 import { createCliTestEnv, type CliTestEnv } from '../../testing/cli-test-env.js';
-import type { TestRedis } from '../../testing/test-redis.js';
+import type { TestRedis } from '../../../core/testing/test-redis.js';
 import { startStack } from './start.js';
 
 let setup: CliTestEnv;
@@ -31,9 +31,9 @@ const urlLine = /^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/;
  * scans the first one over HTTP, then stops it with Ctrl-C (SIGINT).
  */
 async function start() {
-  const [port, adminPort] = [await findFreePort(), await findFreePort()];
+  const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const logFile = path.join(dir, `start-${port}.log`);
-  const child = spawnScangate(['start'], { ...env, PORT: String(port), ADMIN_PORT: String(adminPort) }, logFile);
+  const child = spawnScangate(['start'], { ...env, PORT: String(port), OPS_PORT: String(opsPort) }, logFile);
   const output = () => readFileSync(logFile, 'utf8');
   const urls = () => output().split('\n').filter((line) => urlLine.test(line));
   try {
