@@ -9,3 +9,6 @@ CREATE UNIQUE INDEX review_decisions_event ON review_decisions (campaign_id, eve
 -- held scan: the decision is kept without its redemption row, and applied when that row arrives
 -- (gateway/ingest/scan-event-writer.ts).
 ALTER TABLE review_decisions DROP CONSTRAINT review_decisions_campaign_id_code_fkey;
+
+-- A bulk review names held scans by scan id alone: held decisions (reviewed or not) by event id.
+CREATE INDEX redemptions_held_scan ON redemptions (event_id) WHERE outcome = 8;
