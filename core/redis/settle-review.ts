@@ -8,6 +8,13 @@ import type { CampaignKeys } from './keys.js';
 export type ReviewDecision = 'approve' | 'reject';
 export const reviewDecisions: readonly ReviewDecision[] = ['approve', 'reject'];
 
+/** Notes are shown to reviewers and kept in Postgres; a longer one is refused, not cut. */
+export const MAX_NOTE_LENGTH = 1000;
+/** Who settles: printable, one line. */
+export const reviewerPattern = /^\P{Cc}{1,100}$/u;
+/** A note: printable text and line breaks (Postgres text holds no NUL). */
+export const notePattern = new RegExp(`^(?:\\P{Cc}|[\\t\\n\\r]){0,${MAX_NOTE_LENGTH}}$`, 'u');
+
 /** One settle: the held scan (code + its scan id), the decision and who made it. */
 export interface ReviewSettlement {
   readonly code: string;

@@ -1,4 +1,4 @@
-import { isScangateError, ScangateError, type ErrorCode } from '../errors.js';
+import { isScangateError, type ErrorCode, type ScangateError } from '../errors.js';
 import { settleHeldScan, type HeldScanReview, type ReviewDeps } from './settle.js';
 
 /** What became of one selected scan or one line of an upload. */

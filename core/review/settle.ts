@@ -4,7 +4,7 @@ import { getCampaign } from '../campaigns/campaign-store.js';
 import { ScangateError } from '../errors.js';
 import { campaignKeys } from '../redis/keys.js';
 import { scriptCommands } from '../redis/scripts.js';
-import { packedTierIds, reviewDecisions, settleReviewKeys, type ReviewDecision, type ReviewSettlement } from '../redis/settle-review.js';
+import { MAX_NOTE_LENGTH, notePattern, packedTierIds, reviewDecisions, reviewerPattern, settleReviewKeys, type ReviewDecision, type ReviewSettlement } from '../redis/settle-review.js';
 
 export interface ReviewDeps {
   readonly redis: Redis;
@@ -19,9 +19,6 @@ export interface HeldScanReview extends ReviewSettlement {
   readonly campaignId: string;
 }
 
-/** Notes are shown to reviewers and kept in Postgres; a longer one is refused, not cut. */
-export const MAX_NOTE_LENGTH = 1000;
-const reviewerPattern = /^[^\u0000-\u001f\u007f]{1,100}$/u;
 const scanIdPattern = /^\d{1,20}-\d{1,20}$/;
 
 function invalid(detail: string): ScangateError {
@@ -37,8 +34,7 @@ function checkReview(review: HeldScanReview): void {
   if (!isReviewDecision(review.decision)) throw invalid(`decision must be ${reviewDecisions.join(' or ')}`);
   if (!scanIdPattern.test(review.scanId)) throw invalid('scanId is not a scan id');
   if (!reviewerPattern.test(review.reviewer)) throw invalid('reviewer must be 1 to 100 printable characters');
-  if (review.note !== null && (review.note.length > MAX_NOTE_LENGTH || review.note.includes('\u0000')))
-    throw invalid(`note must be at most ${MAX_NOTE_LENGTH} characters`);
+  if (review.note !== null && !notePattern.test(review.note)) throw invalid(`note must be at most ${MAX_NOTE_LENGTH} printable characters`);
 }
 
 /**

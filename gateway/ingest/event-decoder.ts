@@ -3,7 +3,7 @@ import { Unpackr } from 'msgpackr';
 import { ScangateError } from '../../core/errors.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { uaClasses } from '../../core/scan/ua-classes.js';
-import { reviewDecisions, type ReviewDecision } from '../../core/redis/settle-review.js';
+import { notePattern, reviewDecisions, reviewerPattern, type ReviewDecision } from '../../core/redis/settle-review.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
 
 /**
@@ -25,9 +25,6 @@ const earliestMs = Date.UTC(2000, 0, 1);
 const latestMs = Date.UTC(2100, 0, 1);
 const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd']);
 const reviewFields = new Set(['v', 'k', 'at', 'code', 'scan', 'dec', 'by', 'note', 't']);
-const reviewerPattern = /^[^\u0000-\u001f]{1,100}$/;
-/** Notes are free text up to a limit (the settle service refuses longer ones). */
-const notePattern = /^[^\u0000]{0,2000}$/su;
 const decisionPattern = new RegExp(`^(?:${reviewDecisions.join('|')})$`);
 
 type EventMap = Record<string, unknown>;
