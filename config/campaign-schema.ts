@@ -71,6 +71,13 @@ export const campaignSchema = z
       })
       .strict()
       .refine((f) => f.holdAt < f.blockAt, 'holdAt must be below blockAt'),
+    review: z
+      .object({
+        /** Held scans not reviewed within this many hours are rejected by the sweeper (actor `system`). */
+        expireAfterHours: z.number().positive().max(8760).default(72),
+      })
+      .strict()
+      .default({}),
     regions: z.array(regionSchema).max(256).default([]),
     /** Region codes where scanning is allowed; empty means anywhere. */
     allowedRegions: z.array(regionCode).default([]),

@@ -8,6 +8,7 @@ import { campaignKeys } from './keys.js';
 import { DECISION_FIELDS, redeemBatchKeys, SCAN_FIELDS } from './redeem-batch.js';
 import { ScriptCode } from './script-codes.js';
 import { loadScriptSources } from './scripts.js';
+import { SETTLED, settleReviewKeys } from './settle-review.js';
 
 /** The constants the Lua commands and TypeScript both write down must agree (BullMQ's habit). */
 const commands = new Map(loadScriptSources().map((source) => [source.name, source]));
@@ -39,6 +40,19 @@ describe('constants mirrored between Lua and TypeScript', () => {
 
   it('return codes: EPOCH_MISSING is ScriptCode.EpochMissing', () => {
     expect(luaConstants(redeemBatch).get('EPOCH_MISSING')).toBe(ScriptCode.EpochMissing);
+  });
+
+  it('settleReview: its return codes are ScriptCode / SETTLED, its KEYS count is settleReviewKeys', () => {
+    const settle = luaConstants(commands.get('settleReview')?.lua ?? '');
+    expect(Object.fromEntries(settle)).toMatchObject({
+      SETTLED,
+      EPOCH_MISSING: ScriptCode.EpochMissing,
+      CODE_NOT_CONSUMED: ScriptCode.CodeNotConsumed,
+      DECISION_REPLACED: ScriptCode.DecisionReplaced,
+      ALREADY_SETTLED: ScriptCode.AlreadySettled,
+      NOT_HELD: ScriptCode.NotHeld,
+    });
+    expect(settleReviewKeys(campaignKeys('sg:', 'c'))).toHaveLength(commands.get('settleReview')?.numberOfKeys ?? 0);
   });
 
   it('reason bits: the counter rules the script reads are the weighted rules, each a reason code', () => {

@@ -7,16 +7,36 @@ import { ScangateError } from '../errors.js';
 export enum ScriptCode {
   /** the campaign's epoch key is missing: its state must be rebuilt before anything is decided */
   EpochMissing = -1,
-  /** markUndelivered: the code has no record (its campaign's state was lost or rebuilt since) */
+  /** markUndelivered, settleReview: the code has no record (its campaign's state was lost or rebuilt since, or it was never consumed) */
   CodeNotConsumed = -2,
-  /** markUndelivered: the code's record is another decision's */
+  /** markUndelivered, settleReview: the code's record is another decision's */
   DecisionReplaced = -3,
+  /** settleReview: the held scan was approved or rejected before */
+  AlreadySettled = -4,
+  /** settleReview: the scan consumed the code without a hold */
+  NotHeld = -5,
 }
 
 export function errorForScriptCode(code: number): ScangateError {
   return code === ScriptCode.EpochMissing
     ? new ScangateError('GW_ERR_CAMPAIGN_RECOVERING')
     : new ScangateError('GW_ERR_SCRIPT', `unexpected return code ${code}`);
+}
+
+/** What settleReview-5.lua answers other than SETTLED, as the reviewer sees it. */
+export function errorForSettleCode(code: number): ScangateError {
+  switch (code) {
+    case ScriptCode.CodeNotConsumed:
+      return new ScangateError('GW_ERR_NOT_HELD', 'the code was never consumed');
+    case ScriptCode.DecisionReplaced:
+      return new ScangateError('GW_ERR_NOT_HELD', 'the code was consumed by another scan');
+    case ScriptCode.NotHeld:
+      return new ScangateError('GW_ERR_NOT_HELD', 'the scan was not held');
+    case ScriptCode.AlreadySettled:
+      return new ScangateError('GW_ERR_ALREADY_SETTLED');
+    default:
+      return errorForScriptCode(code);
+  }
 }
 
 /** Replies that mean "this Redis cannot take writes right now", not "the script is wrong". */

@@ -5,7 +5,8 @@ import { ScangateError } from '../errors.js';
 import { repoPath } from '../paths.js';
 import type { ScanDecision } from '../scan/types.js';
 import { decisionAt, DECISION_FIELDS } from './redeem-batch.js';
-import { errorForScriptCode, errorForScriptFailure } from './script-codes.js';
+import { errorForScriptCode, errorForScriptFailure, errorForSettleCode } from './script-codes.js';
+import { SETTLED, settleReviewArgs, type SettleReviewCall } from './settle-review.js';
 
 /**
  * The Lua commands in core/redis/commands, BullMQ style: one operation per file named
@@ -48,6 +49,11 @@ export interface ScriptCommands {
   completeRebuild(lock: string, epochKey: string, token: string, epoch: string): Promise<boolean>;
   /** markUndelivered-1.lua: marks the answer of `scanId` on `code` lost until `deadlineMs`; its return code (undelivered-answers.ts). */
   markUndelivered(codesKey: string, mark: { code: string; scanId: string; network: string; uaClass: string; deadlineMs: number }): Promise<number>;
+  /**
+   * settleReview-5.lua: approves or rejects a held scan. Rejects with GW_ERR_NOT_HELD,
+   * GW_ERR_ALREADY_SETTLED or GW_ERR_CAMPAIGN_RECOVERING as the script answers.
+   */
+  settleReview(call: SettleReviewCall): Promise<void>;
 }
 
 export interface Scripts extends ScriptCommands {
@@ -126,6 +132,10 @@ export function scriptCommands(redis: Redis): ScriptCommands {
     completeRebuild: async (lock, epochKey, token, epoch) => (await run('completeRebuild', [lock, epochKey], [token, epoch])) === 1,
     markUndelivered: async (codesKey, { code, scanId, network, uaClass, deadlineMs }) =>
       Number(await run('markUndelivered', [codesKey], [code, scanId, network, uaClass, deadlineMs])),
+    async settleReview(call) {
+      const reply = Number(await run('settleReview', call.keys, settleReviewArgs(call)));
+      if (reply !== SETTLED) throw errorForSettleCode(reply);
+    },
   };
   commandsByClient.set(redis, commands);
   return commands;

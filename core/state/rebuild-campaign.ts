@@ -9,6 +9,7 @@ import { eventStream } from '../redis/stream-discovery.js';
 import { campaignKeys, type CampaignKeys } from '../redis/keys.js';
 import { bucketTtlSeconds, localDay } from '../scan/campaign-params.js';
 import { Outcome } from '../scan/outcomes.js';
+import { reasonBits } from '../scan/reasons.js';
 import { openCampaignHistory, type CampaignHistory, type Counts, type RedeemedCode } from './campaign-history.js';
 import { acquireRebuildLock, type RebuildLock } from './rebuild-lock.js';
 import { mirrorBatches } from './batch-mirror.js';
@@ -55,7 +56,8 @@ const DRAIN_POLL_MS = 200;
 
 /**
  * The `codes` record the decision script reads (see redeemBatch-13.lua). A reviewed held scan
- * answers as what the review made it: approved is a win of its tier, rejected is blocked.
+ * answers as what the review made it, as settleReview-5.lua left it: approved is a win of its
+ * tier, rejected is blocked with review_rejected; `rv` keeps it from being settled again.
  */
 function codeRecord(row: RedeemedCode, tierIndex: ReadonlyMap<string, number>): Buffer {
   const approved = row.review === 'approved';
@@ -66,8 +68,9 @@ function codeRecord(row: RedeemedCode, tierIndex: ReadonlyMap<string, number>): 
     t: rejected || row.tierId === null ? -1 : (tierIndex.get(row.tierId) ?? -1),
     s: row.eventId,
     a: row.redeemedAtMs,
-    r: row.reasonMask,
+    r: rejected ? row.reasonMask | reasonBits.review_rejected : row.reasonMask,
     c: row.score,
+    ...(row.review === null ? {} : { rv: row.review }),
   });
 }
 

@@ -9,6 +9,8 @@ import {
   oneRedemptionPerCode,
   outcomeCounts,
   redisMatchesPostgres,
+  reviewsApplied,
+  reviewsSettledOnce,
   streamDrained,
 } from './audit-checks.js';
 import { readPostgresFacts } from './postgres-facts.js';
@@ -36,8 +38,9 @@ export async function auditCampaign(target: AuditTarget): Promise<AuditReport> {
     issuedWithinInventory(pg, target.inventory),
     oneRedemptionPerCode(pg),
     codesConsumedOnce(pg),
+    reviewsSettledOnce(pg),
     streamDrained(redis),
-    ...(isDrained(redis) ? [redisMatchesPostgres(redis, pg)] : []),
+    ...(isDrained(redis) ? [redisMatchesPostgres(redis, pg), reviewsApplied(pg)] : []),
     noDeadLetters(pg),
   ]);
 }

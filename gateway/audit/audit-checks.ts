@@ -53,3 +53,13 @@ export function redisMatchesPostgres(redis: RedisFacts, pg: PostgresFacts): Audi
 export function noDeadLetters(pg: PostgresFacts): AuditCheck {
   return { name: 'no_dead_letters', ok: pg.deadLetters === 0, deadLetters: pg.deadLetters };
 }
+
+/** Each held scan was settled at most once. */
+export function reviewsSettledOnce(pg: PostgresFacts): AuditCheck {
+  return { name: 'reviews_settled_once', ok: pg.scansReviewedTwice === 0, scansReviewedTwice: pg.scansReviewedTwice };
+}
+
+/** Every review decision shows in its redemption; only meaningful once drained (its held scan may still be in flight). */
+export function reviewsApplied(pg: PostgresFacts): AuditCheck {
+  return { name: 'reviews_applied', ok: pg.reviewsUnapplied === 0, reviewsUnapplied: pg.reviewsUnapplied };
+}

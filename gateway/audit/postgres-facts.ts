@@ -5,9 +5,14 @@ import { consumesCode, Outcome, outcomeNames } from '../../core/scan/outcomes.js
 export interface PostgresFacts {
   /** scan events by outcome name (replays included: each is a decision) */
   readonly outcomes: Readonly<Record<string, number>>;
-  /** prizes issued per tier (won and held redemptions, as Redis counts them) */
+  /** prizes issued per tier, as Redis counts them: won, held and approved (a rejected hold returned its prize) */
   readonly issued: Readonly<Record<string, number>>;
+  /** reservations per tier: held and not yet reviewed */
   readonly held: Readonly<Record<string, number>>;
+  /** held scans with more than one review decision (must be 0: a settle happens once) */
+  readonly scansReviewedTwice: number;
+  /** review decisions whose redemption does not show them (must be 0 once drained) */
+  readonly reviewsUnapplied: number;
   /** codes with more than one redemption row (must be 0) */
   readonly codesRedeemedTwice: number;
   /** non-replay won / no_prize / held events, the distinct codes among them, redemption rows */
@@ -23,6 +28,15 @@ const maxBigint = '9223372036854775807';
 
 /** Stream ids compare as (ms, seq) numbers, not as text. */
 const upToEntry = `(split_part(event_id, '-', 1)::bigint, split_part(event_id, '-', 2)::bigint) <= ($2::bigint, $3::bigint)`;
+
+/**
+ * Redemptions up to the snapshot, each with its review as of the snapshot: a review event after
+ * the Redis snapshot may already be committed, and must not count yet.
+ */
+const settledAsOf = `FROM (SELECT r.tier_id, r.outcome, (SELECT CASE d.decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END
+    FROM review_decisions d WHERE d.campaign_id = r.campaign_id AND d.code = r.code AND d.scan_id = r.event_id
+      AND ${upToEntry.replaceAll('event_id', 'd.event_id')} LIMIT 1) AS review
+  FROM redemptions r WHERE r.campaign_id = $1 AND ${upToEntry.replaceAll('event_id', 'r.event_id')}) settled WHERE true`;
 
 function byKey(rows: { key: string | null; n: string }[], name: (key: string) => string = (k) => k): Record<string, number> {
   return Object.fromEntries(rows.filter((r) => r.key !== null).map((r) => [name(r.key as string), Number(r.n)]));
@@ -46,10 +60,15 @@ export async function readPostgresFacts(pool: pg.Pool, campaignId: string, upTo:
       await grouped(`SELECT outcome::text AS key, count(*) AS n FROM scan_events WHERE campaign_id = $1 AND ${upToEntry} GROUP BY outcome`),
       (key) => outcomeNames[Number(key) as Outcome] ?? key,
     );
-    const issued = byKey(
-      await grouped(`SELECT tier_id AS key, count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} AND outcome IN (${Outcome.Won}, ${Outcome.Held}) GROUP BY tier_id`),
+    const issued = byKey(await grouped(`SELECT tier_id AS key, count(*) AS n ${settledAsOf} AND (outcome = ${Outcome.Won} OR (outcome = ${Outcome.Held} AND review IS DISTINCT FROM 'rejected')) GROUP BY tier_id`));
+    const held = byKey(await grouped(`SELECT tier_id AS key, count(*) AS n ${settledAsOf} AND outcome = ${Outcome.Held} AND review IS NULL GROUP BY tier_id`));
+    const reviewsPerScan = `FROM review_decisions WHERE campaign_id = $1 AND ${upToEntry} GROUP BY code, scan_id`;
+    const scansReviewedTwice = await count(`SELECT count(*) AS n FROM (SELECT 1 ${reviewsPerScan} HAVING count(*) > 1) twice`);
+    const reviewsUnapplied = await count(
+      `SELECT count(*) AS n FROM review_decisions d WHERE d.campaign_id = $1 AND ${upToEntry.replaceAll('event_id', 'd.event_id')} AND NOT EXISTS (
+         SELECT 1 FROM redemptions r WHERE r.campaign_id = d.campaign_id AND r.code = d.code AND r.event_id = d.scan_id
+           AND r.review = CASE d.decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END)`,
     );
-    const held = byKey(await grouped(`SELECT tier_id AS key, count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} AND outcome = ${Outcome.Held} GROUP BY tier_id`));
     const codesRedeemedTwice = await count(
       `SELECT count(*) AS n FROM (SELECT code FROM redemptions WHERE campaign_id = $1 AND ${upToEntry} GROUP BY code HAVING count(*) > 1) twice`,
     );
@@ -59,7 +78,7 @@ export async function readPostgresFacts(pool: pg.Pool, campaignId: string, upTo:
     const redemptions = await count(`SELECT count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry}`);
     const deadLetters = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM ingest_dead_letters WHERE campaign_id = $1', [campaignId])).rows[0]?.n);
     await client.query('COMMIT');
-    return { outcomes, issued, held, codesRedeemedTwice, consumingEvents, consumedCodes, redemptions, deadLetters };
+    return { outcomes, issued, held, codesRedeemedTwice, consumingEvents, consumedCodes, redemptions, deadLetters, scansReviewedTwice, reviewsUnapplied };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -5,15 +5,16 @@ import { backoffMs, pause } from './backoff.js';
 import { ack, keepClaimed } from './consumer-group.js';
 import type { DeadLetter } from './dead-letters.js';
 import { isEntryError } from './entry-errors.js';
-import { decodeScanEvent } from './event-decoder.js';
+import { decodeEvent } from './event-decoder.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import { writeIsolatingFailures, type ItemFailure } from './isolate-failures.js';
-import type { ScanEventRow } from './scan-event.js';
+import type { IngestEvent } from './scan-event.js';
 import { eventPayload, rawPayload, type StreamEntry } from '../../core/redis/stream-entry.js';
 
 /** Where batches go (Postgres in production: scan-event-writer.ts). Both writes are idempotent. */
 export interface IngestSink {
-  writeEvents(rows: readonly ScanEventRow[]): Promise<void>;
+  /** Scans and reviews of one batch, in stream order, in one transaction. */
+  writeEvents(events: readonly IngestEvent[]): Promise<void>;
   writeDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
 }
 
@@ -33,7 +34,7 @@ export class IngestStopped extends Error {}
 
 interface Decoded {
   readonly entry: StreamEntry;
-  readonly row: ScanEventRow;
+  readonly row: IngestEvent;
 }
 
 /**
@@ -86,7 +87,7 @@ export class BatchProcessor {
     const failures: ItemFailure<StreamEntry>[] = [];
     for (const entry of batch) {
       try {
-        decoded.push({ entry, row: decodeScanEvent(entry.stream.campaignId, entry.id, eventPayload(entry)) });
+        decoded.push({ entry, row: decodeEvent(entry.stream.campaignId, entry.id, eventPayload(entry)) });
       } catch (error) {
         failures.push({ item: entry, error: error as Error });
       }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isScangateError } from '../../core/errors.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { createTestRedis, type TestRedis } from '../../core/testing/test-redis.js';
-import { decodeScanEvent } from './event-decoder.js';
+import { decodeEvent, decodeScanEvent } from './event-decoder.js';
 import { appendScanEvents, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 
 const packr = new Packr({ useRecords: false });
@@ -83,5 +83,34 @@ describe('decodeScanEvent', () => {
     ['redelivered = 2', scanEventMap(1, { rd: 2 })],
   ])('rejects %s as malformed', (_name, input) => {
     expectMalformed(input as EventMap | Buffer);
+  });
+});
+
+describe('decodeEvent: review events', () => {
+  const review = (overrides: EventMap = {}): EventMap => ({
+    v: 1, k: 'review', at: 1_700_000_000_000, code: scanEventMap(1).code, scan: '1699999999000-3', dec: 'reject', by: 'alice', note: '', t: 'gold', ...overrides,
+  });
+  const malformed = (map: EventMap): boolean => {
+    try {
+      decodeEvent('spring', '1700000000001-0', packr.pack(map));
+      return false;
+    } catch (err) {
+      return isScangateError(err, 'GW_ERR_EVENT_MALFORMED');
+    }
+  };
+
+  it('decodes a review as settleReview writes it (an empty note is none)', () => {
+    expect(decodeEvent('spring', '1700000000001-0', packr.pack(review()))).toMatchObject({
+      kind: 'review', eventId: '1700000000001-0', scanId: '1699999999000-3', decision: 'reject', reviewer: 'alice', note: null, tierId: 'gold', decidedAt: 1_700_000_000_000,
+    });
+    expect(decodeEvent('spring', '1-0', packr.pack(scanEventMap(2)))).toMatchObject({ kind: 'scan' });
+  });
+
+  it('refuses an unknown kind, decision, field, or a reviewer with control characters', () => {
+    expect(malformed(review({ k: 'ban' }))).toBe(true);
+    expect(malformed(review({ dec: 'maybe' }))).toBe(true);
+    expect(malformed(review({ extra: 1 }))).toBe(true);
+    expect(malformed(review({ by: 'a\u0007b' }))).toBe(true);
+    expect(malformed(review({ scan: 'nope' }))).toBe(true);
   });
 });

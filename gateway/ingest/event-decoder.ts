@@ -3,11 +3,12 @@ import { Unpackr } from 'msgpackr';
 import { ScangateError } from '../../core/errors.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { uaClasses } from '../../core/scan/ua-classes.js';
-import type { ScanEventRow } from './scan-event.js';
+import { notePattern, reviewDecisions, reviewerPattern, type ReviewDecision } from '../../core/redis/settle-review.js';
+import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
 
 /**
- * Turns one events-stream entry (the msgpack map the decision script XADDs, see
- * ARCHITECTURE.md) into a typed row. Validation is strict and hand-written (it runs ~50k times
+ * Turns one events-stream entry (the msgpack map the decision script or the settle script
+ * XADDs, see ARCHITECTURE.md) into a typed row. Validation is strict and hand-written (it runs ~50k times
  * a second): a value that fails here never reaches Postgres; the entry becomes a poison message.
  */
 
@@ -22,7 +23,9 @@ const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
 const uaClassPattern = new RegExp(`^(?:${uaClasses.join('|')})$`);
 const earliestMs = Date.UTC(2000, 0, 1);
 const latestMs = Date.UTC(2100, 0, 1);
-const knownFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd']);
+const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd']);
+const reviewFields = new Set(['v', 'k', 'at', 'code', 'scan', 'dec', 'by', 'note', 't']);
+const decisionPattern = new RegExp(`^(?:${reviewDecisions.join('|')})$`);
 
 type EventMap = Record<string, unknown>;
 
@@ -70,16 +73,47 @@ function unpackMap(payload: Buffer): EventMap {
   if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype)
     throw malformed('not a msgpack map with string keys');
   const map = value as EventMap;
-  for (const key of Object.keys(map)) if (!knownFields.has(key)) throw malformed(`unknown field "${key}"`);
+  if (map.v !== 1) throw malformed(`unsupported event version ${String(map.v)}`);
   return map;
 }
 
-export function decodeScanEvent(campaignId: string, eventId: string, payload: Buffer): ScanEventRow {
+function onlyFields(map: EventMap, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(map)) if (!known.has(key)) throw malformed(`unknown field "${key}"`);
+}
+
+/** A scan decision (redeemBatch) or a review decision (settleReview, `k: "review"`). */
+export function decodeEvent(campaignId: string, eventId: string, payload: Buffer): IngestEvent {
   const map = unpackMap(payload);
-  if (map.v !== 1) throw malformed(`unsupported event version ${String(map.v)}`);
+  return map.k === undefined ? scanRow(campaignId, eventId, map) : reviewRow(campaignId, eventId, map);
+}
+
+export function decodeScanEvent(campaignId: string, eventId: string, payload: Buffer): ScanEventRow {
+  return scanRow(campaignId, eventId, unpackMap(payload));
+}
+
+function reviewRow(campaignId: string, eventId: string, map: EventMap): ReviewEventRow {
+  onlyFields(map, reviewFields);
+  if (map.k !== 'review') throw malformed(`unknown event kind ${String(map.k)}`);
+  return {
+    kind: 'review',
+    campaignId,
+    eventId,
+    decidedAt: int(map, 'at', earliestMs, latestMs),
+    code: text(map, 'code', codePattern),
+    scanId: text(map, 'scan', streamIdPattern),
+    decision: text(map, 'dec', decisionPattern) as ReviewDecision,
+    reviewer: text(map, 'by', reviewerPattern),
+    note: optionalText(map, 'note', notePattern),
+    tierId: text(map, 't', slugPattern),
+  };
+}
+
+function scanRow(campaignId: string, eventId: string, map: EventMap): ScanEventRow {
+  onlyFields(map, scanFields);
   const ip = map.ip;
   if (typeof ip !== 'string' || isIP(ip) === 0) throw malformed('ip is not an IP address');
   return {
+    kind: 'scan',
     campaignId,
     eventId,
     scannedAt: int(map, 'at', earliestMs, latestMs),

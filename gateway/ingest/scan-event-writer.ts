@@ -6,12 +6,14 @@ import { copyLine } from './copy-text.js';
 import { writeDeadLetters, type DeadLetter } from './dead-letters.js';
 import type { IngestSink } from './batch-processor.js';
 import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
-import type { ScanEventRow } from './scan-event.js';
+import { writeReviews } from './review-writer.js';
+import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
 
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
- * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions. Event ids come from
- * the stream, so a batch written twice (acknowledgement lost, entry reclaimed) inserts nothing new.
+ * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions, then the batch's
+ * review events (review-writer.ts). Event ids come from the stream, so a batch written twice
+ * (acknowledgement lost, entry reclaimed) inserts nothing new.
  */
 
 // Session-scoped and emptied by every COMMIT/ROLLBACK, so a pooled connection reuses it as is.
@@ -72,6 +74,12 @@ function copyRow(row: ScanEventRow): string {
   ]);
 }
 
+/** The codes this batch holds for review: a review of one may have committed before them. */
+function heldCodes(rows: readonly ScanEventRow[]): { campaignIds: string[]; codes: string[] } {
+  const held = rows.filter((row) => row.outcome === Outcome.Held && !row.replay);
+  return { campaignIds: held.map((row) => row.campaignId), codes: held.map((row) => row.code) };
+}
+
 function* copyChunks(rows: readonly ScanEventRow[]): Generator<string> {
   const rowsPerChunk = 1000;
   for (let start = 0; start < rows.length; start += rowsPerChunk) {
@@ -94,8 +102,10 @@ export class ScanEventWriter implements IngestSink {
     private readonly ensurePartitions: EnsurePartitions,
   ) {}
 
-  async writeEvents(rows: readonly ScanEventRow[]): Promise<void> {
-    if (rows.length === 0) return;
+  async writeEvents(events: readonly IngestEvent[]): Promise<void> {
+    const rows = events.filter((event): event is ScanEventRow => event.kind === 'scan');
+    const reviews = events.filter((event): event is ReviewEventRow => event.kind === 'review');
+    if (rows.length === 0 && reviews.length === 0) return;
     await this.ensureDays(rows);
     const client = await this.pool.connect();
     let broken: Error | undefined;
@@ -105,8 +115,11 @@ export class ScanEventWriter implements IngestSink {
         this.stagingReady.add(client);
       }
       await client.query('BEGIN');
-      await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(copyStaging)));
-      await this.insertFromStaging(client);
+      if (rows.length > 0) {
+        await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(copyStaging)));
+        await this.insertFromStaging(client);
+      }
+      await writeReviews(client, reviews, heldCodes(rows));
       await client.query('COMMIT');
     } catch (err) {
       // The connection may be mid-COPY or mid-transaction: drop it rather than reuse it.

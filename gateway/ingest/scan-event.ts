@@ -1,7 +1,12 @@
+import type { ReviewDecision } from '../../core/redis/settle-review.js';
 import type { Outcome } from '../../core/scan/outcomes.js';
+
+/** What one events-stream entry carries: a scan's decision or a review of a held scan. */
+export type IngestEvent = ScanEventRow | ReviewEventRow;
 
 /** One decision as it lands in Postgres: the events-stream entry, validated and typed. */
 export interface ScanEventRow {
+  readonly kind: 'scan';
   readonly campaignId: string;
   /** the stream entry id (= the scan id); with campaignId, the event's identity in Postgres */
   readonly eventId: string;
@@ -27,4 +32,22 @@ export interface ScanEventRow {
   readonly newDevice: boolean;
   /** a replay of an answer lost to a dropped connection, to the same phone as a new device (deviceId is the original's) */
   readonly redelivered: boolean;
+}
+
+/** One review of a held scan (settleReview-5.lua): review_decisions and the redemption's review. */
+export interface ReviewEventRow {
+  readonly kind: 'review';
+  readonly campaignId: string;
+  /** the review event's stream entry id: with campaignId, its identity in review_decisions */
+  readonly eventId: string;
+  /** ms */
+  readonly decidedAt: number;
+  readonly code: string;
+  /** the held scan's id: the redemption's event_id */
+  readonly scanId: string;
+  readonly decision: ReviewDecision;
+  readonly reviewer: string;
+  readonly note: string | null;
+  /** the tier whose reservation was settled */
+  readonly tierId: string;
 }
