@@ -41,7 +41,13 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   const nav = parts.map((part) => part.nav);
   const deps: AdminDeps = { pool: options.pool, clock: options.clock, ...(options.redis ? { redis: options.redis } : {}) };
   // Behind a TLS proxy the request arrives as http from loopback; trusting it lets Secure cookies be set.
-  const app = Fastify({ ...(options.logger ? { loggerInstance: options.logger } : {}), trustProxy: secure ? 'loopback' : false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : {}),
+    trustProxy: secure ? 'loopback' : false,
+    bodyLimit: 64 * 1024,
+    // an unknown field is a 400, not silently dropped
+    ajv: { customOptions: { removeAdditional: false } },
+  });
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
