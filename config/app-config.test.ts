@@ -15,7 +15,17 @@ describe('the ops port', () => {
     expect(loadAppConfig({})).toMatchObject({ adminPort: 8081 });
     expect(loadAppConfig({ SCANGATE_ADMIN_URL: 'https://admin.example.com' }).adminUrl).toBe('https://admin.example.com');
   });
-});
+
+  it('takes adminPort and adminHost from the config file, and still rejects unknown keys', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'scangate-config-'));
+    try {
+      const file = path.join(dir, 'config.json');
+      await writeFile(file, JSON.stringify({ adminPort: 8091, adminHost: '0.0.0.0' }));
+      expect(loadAppConfig({ SCANGATE_CONFIG: file })).toMatchObject({ adminPort: 8091, adminHost: '0.0.0.0' });
+      await writeFile(file, JSON.stringify({ adminPrt: 8091 }));
+      expect(() => loadAppConfig({ SCANGATE_CONFIG: file })).toThrow(ConfigError);
+    } finally {
+      await rm(dir, { recursive: true });
     }
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { isScangateError } from '../../core/errors.js';
 import type { NavEntry, PageContent } from '../context.js';
@@ -20,7 +20,7 @@ export const pagesPlugin = fp<{ nav: readonly NavEntry[]; secureCookies: boolean
     request.locale = pickLocale(request.cookies[localeCookie], request.headers['accept-language']);
   });
 
-  app.decorateReply('sendPage', function sendPage(this: import('fastify').FastifyReply, content: PageContent) {
+  app.decorateReply('sendPage', function sendPage(this: FastifyReply, content: PageContent) {
     const request = this.request;
     const user = request.adminUser;
     const body = renderFrame({
