@@ -27,6 +27,7 @@ export function renderFrame(input: FrameInput): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.title} · ${texts.consoleName}</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/admin.css">
 <script src="/static/admin.js" defer></script>
 </head>
