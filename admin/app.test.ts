@@ -169,6 +169,10 @@ describe('sessions', () => {
     expect((await agent.get('/audit')).statusCode).toBe(200);
     h.now += sessionLimits.idleMs + 1;
     expect((await agent.get('/audit')).statusCode).toBe(303);
+    // the next session written sweeps every idle one (pre-login sessions of abandoned login pages included)
+    await h.agent().get('/login');
+    const { rows } = await h.stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM admin_sessions WHERE last_seen_at <= $1', [new Date(h.now - sessionLimits.idleMs)]);
+    expect(rows[0]?.n).toBe(0);
   });
 
   it('end 12 hours after login, however active', async () => {

@@ -36,12 +36,15 @@ export function createPgSessionStore(pool: pg.Pool, clock: Clock): SessionStore 
         .then(({ rows }) => callback(null, rows[0]?.live ? rows[0].data : null), callback);
     },
     set(sessionId: string, session: Session, callback: Callback) {
-      const now = new Date(clock());
+      const now = clock();
+      // Each write also sweeps sessions idle past the limit: login pages opened and left (a pre-login
+      // session each) must not pile up. The sweep uses the last_seen_at index and finds few rows.
       pool
         .query(
-          `INSERT INTO admin_sessions (id_hash, user_id, data, created_at, last_seen_at) VALUES ($1, $2, $3::jsonb, $4, $4)
+          `WITH swept AS (DELETE FROM admin_sessions WHERE last_seen_at <= $5)
+           INSERT INTO admin_sessions (id_hash, user_id, data, created_at, last_seen_at) VALUES ($1, $2, $3::jsonb, $4, $4)
            ON CONFLICT (id_hash) DO UPDATE SET user_id = EXCLUDED.user_id, data = EXCLUDED.data, last_seen_at = EXCLUDED.last_seen_at`,
-          [idHash(sessionId), session.userId ?? null, JSON.stringify(session), now],
+          [idHash(sessionId), session.userId ?? null, JSON.stringify(session), new Date(now), new Date(now - sessionLimits.idleMs)],
         )
         .then(() => callback(), callback);
     },
