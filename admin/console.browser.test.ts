@@ -58,7 +58,7 @@ describe.each(locales)('admin console in Chromium (%s)', (locale) => {
     expect(await page.locator('body').innerText()).toContain('<img src=x onerror=alert(1)>');
     // "/" jumps to the filter form
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('actor');
+    expect(await page.evaluate('document.activeElement?.getAttribute("name")')).toBe('actor');
     await page.screenshot({ path: `${screenshots}/audit-${locale}.png`, fullPage: true });
     await page.goto(`${base}/batches`);
     await page.screenshot({ path: `${screenshots}/batches-${locale}.png`, fullPage: true });
