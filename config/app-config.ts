@@ -16,6 +16,11 @@ export const appConfigSchema = z
     /** the ops server (/metrics); ADMIN_PORT (8081) belongs to the admin console */
     opsPort: port.default(9464),
     opsHost: z.string().min(1).default('127.0.0.1'),
+    /** the admin console (admin/), its own process; loopback unless said otherwise */
+    adminPort: port.default(8081),
+    adminHost: z.string().min(1).default('127.0.0.1'),
+    /** the console's URL as browsers see it (a TLS proxy in front); https makes its cookies Secure */
+    adminUrl: z.string().url().optional(),
     publicUrl: z.string().url().default('http://localhost:8080'),
     dataDir: z.string().min(1).default('.data'),
     redisUrl: z.string().url().optional(),
@@ -126,6 +131,8 @@ export function loadAppConfig(env: Env = process.env, overrides: Record<string, 
   const fromEnv: Record<string, unknown> = {
     port: envInt(env, 'PORT'),
     opsPort: envInt(env, 'OPS_PORT'),
+    adminPort: envInt(env, 'ADMIN_PORT'),
+    adminUrl: envString(env, 'SCANGATE_ADMIN_URL'),
     redisUrl: envString(env, 'REDIS_URL'),
     databaseUrl: envString(env, 'DATABASE_URL'),
     dataDir: envString(env, 'SCANGATE_DATA_DIR'),

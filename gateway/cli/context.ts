@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
@@ -16,6 +16,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export interface CliContext {
   readonly env: Env;
+  /** read by commands that take a secret on stdin (admin-user --password-stdin) */
+  readonly stdin: Readable;
   readonly stdout: Writable;
   readonly stderr: Writable;
   /** who audit rows name for changes made from this command line */
@@ -44,7 +46,7 @@ function lazy<T>(create: () => T): { get: () => T; created: () => T | undefined 
   return { get: () => (value ??= create()), created: () => value };
 }
 
-export function createCliContext(options: { env?: Env; stdout?: Writable; stderr?: Writable } = {}): CliContext {
+export function createCliContext(options: { env?: Env; stdin?: Readable; stdout?: Writable; stderr?: Writable } = {}): CliContext {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
@@ -55,6 +57,7 @@ export function createCliContext(options: { env?: Env; stdout?: Writable; stderr
   const redis = lazy(() => createRedisClient(redisUrl(config.get()), { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000 }));
   return {
     env,
+    stdin: options.stdin ?? process.stdin,
     stdout,
     stderr,
     actor: `cli:${osUser(env)}`,

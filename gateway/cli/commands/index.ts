@@ -1,4 +1,6 @@
 import type { CliCommand } from '../command.js';
+import { adminCommand } from './admin.js';
+import { adminUserCommand } from './admin-user.js';
 import { auditCommand } from './audit.js';
 import { batchCommand } from './batch.js';
 import { campaignCommand } from './campaign.js';
@@ -11,4 +13,4 @@ import { serveCommand } from './serve.js';
 import { startCommand } from './start.js';
 
 /** Every `scangate` command, in the order `scangate --help` lists them. */
-export const commands: readonly CliCommand[] = [startCommand, migrateCommand, campaignCommand, mintCommand, batchCommand, codesCommand, recoverCommand, auditCommand, serveCommand, ingestCommand];
+export const commands: readonly CliCommand[] = [startCommand, migrateCommand, campaignCommand, mintCommand, batchCommand, codesCommand, recoverCommand, auditCommand, serveCommand, ingestCommand, adminCommand, adminUserCommand];

@@ -22,6 +22,9 @@ import { parseCommandArgs, type CliCommand } from '../command.js';
 import type { CliContext } from '../context.js';
 import { listenForShutdown } from '../shutdown-signal.js';
 import { createRedisClient } from '../../../core/redis/redis-client.js';
+import { systemClock } from '../../../admin/clock.js';
+import { startAdmin, type RunningAdmin } from '../../../admin/server.js';
+import { ensureDemoLogin } from '../../../admin/users/demo-login.js';
 
 const demoCodes = 12;
 const demoHoneypots = 2;
@@ -150,18 +153,33 @@ export const startCommand: CliCommand = {
   },
 };
 
-/** The gateway (with the ingest) against the services the stack found or started, until shutdown. */
+/** The console against the stack's services, with the demo admin whose login start prints. */
+async function startDemoAdmin(ctx: CliContext, config: AppConfig, pool: pg.Pool, redis: Redis): Promise<RunningAdmin> {
+  const demo = await ensureDemoLogin(pool, config.dataDir, ctx.actor);
+  const admin = await startAdmin(config, ctx.secrets(), { pool, redis: { client: redis, prefix: config.redis.keyPrefix }, clock: systemClock });
+  ctx.note(`admin console: ${admin.url} (log in as ${demo.username} / ${demo.password}; kept in ${demo.file})`);
+  return admin;
+}
+
+/** The gateway (with the ingest) and the admin console against the services the stack found or started, until shutdown. */
 async function serveDemo(ctx: CliContext, stack: StartedStack, shutdown: Promise<unknown>): Promise<void> {
   const config = loadAppConfig(ctx.env, { redisUrl: stack.services.redis.url, databaseUrl: stack.services.postgres.url });
   // JSON logs on stderr: stdout carries only the scan URLs, so `npm start | head -3` gets them.
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const gateway = await startGateway(config, { logger, secrets: ctx.secrets() });
+  const pool = createPool(stack.services.postgres.url, { max: 4, applicationName: 'scangate-admin' });
+  const redis = createRedisClient(stack.services.redis.url, { maxRetriesPerRequest: 1 });
+  let admin: RunningAdmin | undefined;
   try {
+    admin = await startDemoAdmin(ctx, config, pool, redis);
     ctx.note(`gateway: http://${config.host}:${gateway.port} (metrics on http://${config.opsHost}:${gateway.opsPort}/metrics); Ctrl-C stops everything`);
     ctx.note(`scan URLs of the demo batch (all ${demoCodes} in ${stack.demo.csvFile}):`);
     for (const url of stack.demo.sampleUrls) ctx.print(url);
     await shutdown;
   } finally {
+    await admin?.stop();
     await gateway.stop();
+    redis.disconnect();
+    await pool.end();
   }
 }

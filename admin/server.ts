@@ -1,0 +1,22 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import type { Secrets } from '../core/secrets.js';
+import type { AdminDeps } from './context.js';
+import { adminSessionKey, buildAdminApp } from './app.js';
+
+export interface RunningAdmin {
+  readonly app: FastifyInstance;
+  /** the URL to open (adminUrl when set, else the bound address) */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The console listening on adminHost:adminPort (loopback by default). */
+export async function startAdmin(config: AppConfig, secrets: Secrets, deps: AdminDeps, logger?: FastifyServerOptions['loggerInstance']): Promise<RunningAdmin> {
+  const boundUrl = (port: number) => `http://${config.adminHost.includes(':') ? `[${config.adminHost}]` : config.adminHost}:${port}`;
+  const app = await buildAdminApp({ ...deps, url: config.adminUrl ?? boundUrl(config.adminPort), sessionKey: adminSessionKey(secrets.cookieKey), ...(logger ? { logger } : {}) });
+  await app.listen({ host: config.adminHost, port: config.adminPort });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.adminPort;
+  return { app, url: config.adminUrl ?? boundUrl(port), stop: () => app.close() };
+}
