@@ -41,6 +41,10 @@ describe('constants mirrored between Lua and TypeScript', () => {
     expect(luaConstants(redeemBatch).get('EPOCH_MISSING')).toBe(ScriptCode.EpochMissing);
   });
 
+  it('reason bits: REASON_BANNED is the banned reason bit', () => {
+    expect(luaConstants(redeemBatch).get('REASON_BANNED')).toBe(reasonBits.banned);
+  });
+
   it('reason bits: the counter rules the script reads are the weighted rules, each a reason code', () => {
     const read = new Set([...redeemBatch.matchAll(/rules\.([a-z_]+)/g)].map(([, rule]) => rule));
     expect([...read].sort()).toEqual(Object.keys(counterRuleWeights).sort());

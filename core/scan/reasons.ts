@@ -17,6 +17,7 @@ export const reasonBits = {
   non_mobile_agent: 1 << 9,
   headless_agent: 1 << 10,
   honeypot: 1 << 11, // a canary code that was never printed
+  banned: 1 << 13, // a reviewer banned the device, address or network (core/bans/); 1 << 12 is left to review_rejected
 } as const;
 
 export type ReasonCode = keyof typeof reasonBits;
