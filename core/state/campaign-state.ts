@@ -55,13 +55,13 @@ export async function readCampaignSnapshot(pool: pg.Pool, campaignId: string, no
  * if missing: a new campaign starts with complete, empty state. Called by the gateway for every
  * campaign version it loads; whether the campaign can be served afterwards is `hasEpoch`.
  */
-export async function prepareCampaignState(deps: CampaignStateDeps, campaign: Campaign): Promise<void> {
-  const snapshot = await readCampaignSnapshot(deps.pool, campaign.id);
+export async function prepareCampaignState(deps: CampaignStateDeps, campaign: Campaign, now = Date.now()): Promise<void> {
+  const snapshot = await readCampaignSnapshot(deps.pool, campaign.id, now);
   const keys = campaignKeys(deps.keyPrefix, campaign.id);
   const transaction = deps.redis.multi();
   if (snapshot.batches.size > 0) mirrorBatches(transaction, keys.batches, snapshot.batches);
   queueBanMirror(transaction, keys.bans, snapshot.bans);
-  if (!snapshot.hasDecisions) transaction.set(keys.epoch, String(Date.now()), 'NX');
+  if (!snapshot.hasDecisions) transaction.set(keys.epoch, String(now), 'NX');
   let replies: [Error | null, unknown][] | null;
   try {
     replies = await transaction.exec();
