@@ -3,7 +3,7 @@ import type { Campaign } from '../../config/campaign-schema.js';
 import { createBatch, setBatchStatus } from '../campaigns/batches.js';
 import { applyCampaign } from '../campaigns/campaign-store.js';
 import { isScangateError, type ErrorCode } from '../errors.js';
-import { campaignKeyPattern, campaignKeys } from '../redis/keys.js';
+import { campaignKeyPattern } from '../redis/keys.js';
 import { Outcome } from '../scan/outcomes.js';
 import { reasonsFromMask } from '../scan/reasons.js';
 import { prepareCampaignState } from '../state/campaign-state.js';
