@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-async function setup(bans: Record<string, number>) {
+async function setup(bans: Record<string, number | string>) {
   const campaign = decisionCampaign(`ban${++campaigns}`);
   const keys = campaignKeys(t.prefix, campaign.id);
   await seedCampaignState(t.redis, t.prefix, campaign.id, [BATCH]);
@@ -79,10 +79,11 @@ describe('redeemBatch: bans', () => {
     expect(await t.redis.hlen(keys.clones)).toBe(0);
   });
 
-  it('ignores a ban that has ended (its end is now or earlier) and deletes its field; others stay', async () => {
+  it('ignores a ban that has ended (its end is now or earlier, or no number) and deletes its field; others stay', async () => {
     const device = newDeviceId();
-    const live = banField('network', '203.0.113.0/24');
-    const { campaign, keys, fresh } = await setup({ [banField('device', device)]: FIXTURE_NOW, [banField('address', '198.51.100.1')]: FIXTURE_NOW - 1, [live]: until });
+    const live = banField('device', newDeviceId());
+    const bans = { [banField('device', device)]: FIXTURE_NOW, [banField('address', '198.51.100.1')]: FIXTURE_NOW - 1, [banField('network', '198.51.100.0/24')]: 'junk', [live]: until };
+    const { campaign, keys, fresh } = await setup(bans);
     const [decision] = await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh(), { deviceId: device, ip: '198.51.100.1' })]);
     expect(decision?.outcome).toBe(Outcome.Won);
     expect(await t.redis.hkeys(keys.bans)).toEqual([live]);

@@ -172,7 +172,8 @@ local function isBanned(base)
   local banned = false
   for i = 1, 3 do
     if ends[i] then
-      if tonumber(ends[i]) > now then
+      -- a value that is no number counts as ended: an error here would stop the batch half-decided
+      if (tonumber(ends[i]) or 0) > now then
         banned = true
       else
         rcall("HDEL", KEYS[14], fields[i])
