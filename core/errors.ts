@@ -9,6 +9,8 @@ export const errorCatalogue = {
   GW_ERR_CAMPAIGN_UNKNOWN: { status: 404, message: 'no such campaign' },
   GW_ERR_BATCH_UNKNOWN: { status: 404, message: 'no such batch' },
   GW_ERR_BATCH_EXISTS: { status: 409, message: 'a batch with this name exists' },
+  GW_ERR_BAN_INVALID: { status: 400, message: 'ban is invalid' },
+  GW_ERR_BAN_UNKNOWN: { status: 404, message: 'no such ban in force' },
   GW_ERR_SECRETS: { status: 500, message: 'signing secrets are missing or malformed' },
   GW_ERR_CODE_INVALID: { status: 404, message: 'this code is not genuine' },
   GW_ERR_NOT_FOUND: { status: 404, message: 'no such route' },

@@ -22,6 +22,12 @@ export interface CampaignKeys {
   readonly events: string;
   /** hash outcome -> count, live counters for dashboards */
   readonly outcomes: string;
+  /**
+   * hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends: the bans that apply to
+   * the campaign, its own and the "everywhere" ones (fanned out into every campaign's hash, as
+   * a script may only touch keys of its own slot). Mirrored from Postgres by core/bans/.
+   */
+  readonly bans: string;
   /** string: token of the process rebuilding the campaign's state from Postgres (SET NX PX) */
   readonly rebuildLock: string;
   /** hash consumerId -> redemptions on one campaign-local day (yyyymmdd) */
@@ -48,6 +54,7 @@ export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
     consumerTotal: `${base}consumer-total`,
     events: `${base}events`,
     outcomes: `${base}outcomes`,
+    bans: `${base}bans`,
     rebuildLock: `${base}rebuild-lock`,
     consumerDay: (day) => `${base}consumer-day:${day}`,
     velocity: (minuteBucket) => `${base}vel:${minuteBucket}`,

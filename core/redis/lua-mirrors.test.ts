@@ -55,6 +55,10 @@ describe('constants mirrored between Lua and TypeScript', () => {
     expect(settleReviewKeys(campaignKeys('sg:', 'c'))).toHaveLength(commands.get('settleReview')?.numberOfKeys ?? 0);
   });
 
+  it('reason bits: REASON_BANNED is the banned reason bit', () => {
+    expect(luaConstants(redeemBatch).get('REASON_BANNED')).toBe(reasonBits.banned);
+  });
+
   it('reason bits: the counter rules the script reads are the weighted rules, each a reason code', () => {
     const read = new Set([...redeemBatch.matchAll(/rules\.([a-z_]+)/g)].map(([, rule]) => rule));
     expect([...read].sort()).toEqual(Object.keys(counterRuleWeights).sort());

@@ -6,7 +6,7 @@ import { reasonBits } from './reasons.js';
 
 /**
  * What the decision script needs to know about a campaign (its ARGV[1], see
- * redeemBatch-13.lua), and the time buckets of its bucketed keys.
+ * redeemBatch-14.lua), and the time buckets of its bucketed keys.
  */
 const packr = new Packr({ useRecords: false });
 

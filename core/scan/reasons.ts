@@ -17,7 +17,8 @@ export const reasonBits = {
   non_mobile_agent: 1 << 9,
   headless_agent: 1 << 10,
   honeypot: 1 << 11, // a canary code that was never printed
-  review_rejected: 1 << 13, // a held scan the fraud team rejected (set by settleReview, not scored)
+  review_rejected: 1 << 12, // a held scan the fraud team rejected (set by settleReview, not scored)
+  banned: 1 << 13, // a reviewer banned the device, address or network (core/bans/)
 } as const;
 
 export type ReasonCode = keyof typeof reasonBits;

@@ -3,6 +3,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
 import type pg from 'pg';
 import type { Campaign } from '../../config/campaign-schema.js';
+import { queueBanMirror, readBanMirror } from '../bans/ban-mirror.js';
 import { ScangateError } from '../errors.js';
 import { backlogEntries, readBacklog } from '../redis/stream-backlog.js';
 import { eventStream } from '../redis/stream-discovery.js';
@@ -47,6 +48,8 @@ export type RebuildResult =
       readonly held: Counts;
       readonly consumers: number;
       readonly batches: number;
+      /** subjects banned in the campaign */
+      readonly bans: number;
     };
 
 const packr = new Packr({ useRecords: false });
@@ -55,7 +58,7 @@ const FIELDS_PER_COMMAND = 500;
 const DRAIN_POLL_MS = 200;
 
 /**
- * The `codes` record the decision script reads (see redeemBatch-13.lua). A reviewed held scan
+ * The `codes` record the decision script reads (see redeemBatch-14.lua). A reviewed held scan
  * answers as what the review made it, as settleReview-5.lua left it: approved is a win of its
  * tier, rejected is blocked with review_rejected; `rv` keeps it from being settled again.
  */
@@ -148,8 +151,10 @@ async function writeState(
   const issued = await history.issued();
   const held = await history.held();
   const outcomes = await history.outcomes();
+  const bans = await readBanMirror(deps.pool, campaign.id, options.now);
   const counters = deps.redis.pipeline();
   if (batches.size > 0) mirrorBatches(counters, keys.batches, batches);
+  queueBanMirror(counters, keys.bans, bans);
   queueHashWrites(counters, keys.issued, Object.entries(issued));
   queueHashWrites(counters, keys.held, Object.entries(held));
   queueHashWrites(counters, keys.outcomes, Object.entries(outcomes));
@@ -166,14 +171,14 @@ async function writeState(
     row.code,
     codeRecord(row, tierIndex),
   ]);
-  return { codes, issued, held, consumers, batches: batches.size };
+  return { codes, issued, held, consumers, batches: batches.size, bans: bans.size };
 }
 
 /**
  * Rebuilds one campaign's Redis state from Postgres after Redis lost it (a restart without AOF,
  * a failover to an empty replica): batch activation, every redeemed code (so none can be
  * redeemed again), issued and held prizes per tier (so budgets continue), consumer totals and
- * today's per-consumer counts, the live outcome counters. One process at a time (the lock);
+ * today's per-consumer counts, the live outcome counters, the bans in force. One process at a time (the lock);
  * others get 'busy'. The epoch is set last, by the lock holder only, so a rebuild that fails
  * half-way leaves the campaign refused, never served from half a state.
  */

@@ -4,7 +4,8 @@
  * 1, 16, 64 and 256, with the same number of scans in flight. Prints, per batch size: scans/s,
  * µs per scan (wall; Node CPU; Redis CPU), call latency p50/p99, and the ratios to batch size 1.
  * Redis CPU comes from INFO: on a shared Redis it includes other clients' work.
- *   npm run bench -- decide [--scans 20000] [--in-flight 512] [--rounds 3]
+ *   npm run bench -- decide [--scans 20000] [--in-flight 512] [--rounds 3] [--bans 0]
+ * --bans N bans N devices that never scan, so every scan pays the ban look-up without being blocked.
  * REDIS_URL picks the Redis (default redis://127.0.0.1:6379); keys live under a random prefix
  * and are deleted afterwards.
  */
@@ -12,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { campaignKeyPattern } from '../../core/redis/keys.js';
+import { banField } from '../../core/bans/ban-subjects.js';
+import { campaignKeyPattern, campaignKeys } from '../../core/redis/keys.js';
 import { createDecisionBatcher } from '../../gateway/scan/decision-batcher.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import type { ScanDecision } from '../../core/scan/types.js';
@@ -96,6 +98,13 @@ async function measure(redis: Redis, prefix: string, campaign: Campaign, scans: 
   };
 }
 
+/** `count` bans of devices that never scan, in force all day. */
+async function seedBans(redis: Redis, prefix: string, campaign: Campaign, count: number): Promise<void> {
+  const ends = Date.now() + day;
+  const bans = Array.from({ length: count }, () => [banField('device', randomBytes(16).toString('base64url')), ends]);
+  if (count > 0) await redis.hset(campaignKeys(prefix, campaign.id).bans, Object.fromEntries(bans));
+}
+
 async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
   let cursor = '0';
   do {
@@ -111,13 +120,14 @@ export async function run(args: string[]): Promise<void> {
   const count = countOption(args, 'scans', 20_000);
   const inFlight = countOption(args, 'in-flight', 512);
   const rounds = countOption(args, 'rounds', 3);
+  const bans = args.includes('--bans') ? countOption(args, 'bans', 1) : 0;
   const redis = createRedisClient(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
   const prefix = `sgbench:${randomBytes(6).toString('hex')}:`;
   const campaign = benchCampaign();
   const nextCode = codeSource(1);
   const persistence = (await redis.config('GET', 'append*')) as string[];
   const setting = (name: string) => persistence[persistence.indexOf(name) + 1];
-  console.log(`decide: ${count} fresh scans per round, ${inFlight} in flight, median of ${rounds} rounds; Redis appendonly=${setting('appendonly')} appendfsync=${setting('appendfsync')}; µs are per scan`);
+  console.log(`decide: ${count} fresh scans per round, ${inFlight} in flight, median of ${rounds} rounds; ${bans} bans; Redis appendonly=${setting('appendonly')} appendfsync=${setting('appendfsync')}; µs are per scan`);
   console.log(COLUMNS.map((name) => name.padStart(10)).join(' '));
   let base: Measurement | undefined;
   try {
@@ -126,6 +136,7 @@ export async function run(args: string[]): Promise<void> {
       for (let round = -1; round < rounds; round++) {
         await deleteKeys(redis, campaignKeyPattern(prefix, campaign.id));
         await seedCampaignState(redis, prefix, campaign.id, [1]);
+        await seedBans(redis, prefix, campaign, bans);
         // Round -1 warms up the JIT and the script cache and is not counted.
         const scans = freshScans(campaign, round < 0 ? Math.min(count, 2000) : count, nextCode);
         const result = await measure(redis, prefix, campaign, scans, batchSize, inFlight);

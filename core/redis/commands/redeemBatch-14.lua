@@ -2,7 +2,7 @@
 --[[
   Decides every scan of one campaign that arrived in one event-loop turn of a gateway, in order,
   atomically: code state, window, batch activation, consumer limits, velocity rules, allow /
-  hold / block, the prize (with fallback to lower tiers), and the decision appended to the
+  hold / block, bans, the prize (with fallback to lower tiers), and the decision appended to the
   events stream. Every key shares the campaign's hash tag; the caller computes the bucketed keys
   (day in the campaign's time zone, minute, hour) from ARGV[2].
 
@@ -23,6 +23,8 @@
     KEYS[11] ipDevices      hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, this hour
     KEYS[12] events         stream of decisions; the entry id is the scan id
     KEYS[13] outcomes       hash outcome name -> decisions
+    KEYS[14] bans           hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends
+                            (the campaign's own bans and those of every campaign; core/bans/)
 
     ARGV[1]  msgpack map, the campaign's params:
                startsAt, endsAt      the window in ms: startsAt <= now < endsAt
@@ -56,6 +58,12 @@
       is cleared, so an answer is redelivered at most once; the event names the original device
       and carries rd = 1.
 
+  A scan whose device, address or network is banned (a ban ending after now) is blocked with
+  reason banned before its code is looked at: it consumes no code and no prize, counts against no
+  consumer limit, and is not a clone even when the code is consumed, because the code may be a
+  genuine one that its buyer scans later. A banned device's replay of a code it consumed earlier
+  is blocked too. Bans that ended are ignored and their fields deleted on the way.
+
   Every scan counts towards its device's and IP's velocity and its IP's device count; scans
   that reach the fraud rules count as redemption attempts of their consumer. The code is
   consumed (codes, consumer limits) by won, no_prize and held. A held scan reserves its prize
@@ -70,6 +78,7 @@ local rcall = redis.call
 --- @include "takePrize"
 
 local EPOCH_MISSING = -1
+local REASON_BANNED = 8192
 
 if rcall("EXISTS", KEYS[1]) == 0 then
   return EPOCH_MISSING
@@ -92,6 +101,8 @@ local issued = {}
 local tally = {}
 local results = {}
 local consumedAny = false
+-- Most campaigns ban nobody: one EXISTS per call spares every scan the HMGET.
+local anyBans = rcall("EXISTS", KEYS[14]) == 1
 
 local function tierId(index)
   local tier = tiers[index + 1]
@@ -154,6 +165,24 @@ local function isLostAnswerOf(first, base)
   return first.ux ~= nil and now < first.ux and first.un == scans[base + 14] and first.uu == scans[base + 10]
 end
 
+-- Whether a ban on the device, address or network of the scan at `base` is in force; deletes the ended ones it meets.
+local function isBanned(base)
+  local fields = { "d:" .. scans[base + 4], "a:" .. scans[base + 5], "n:" .. scans[base + 14] }
+  local ends = rcall("HMGET", KEYS[14], fields[1], fields[2], fields[3])
+  local banned = false
+  for i = 1, 3 do
+    if ends[i] then
+      -- a value that is no number counts as ended: an error here would stop the batch half-decided
+      if (tonumber(ends[i]) or 0) > now then
+        banned = true
+      else
+        rcall("HDEL", KEYS[14], fields[i])
+      end
+    end
+  end
+  return banned
+end
+
 local function decide(base)
   local code, batchId, device, ip = scans[base + 1], scans[base + 2], scans[base + 4], scans[base + 5]
   local score, mask, drawn = scans[base + 6], scans[base + 7], scans[base + 8]
@@ -163,6 +192,11 @@ local function decide(base)
   local deviceScans = slidingCount(rcall("HINCRBY", KEYS[9], deviceField, "1"), previous[1], previousWeight)
   local ipScans = slidingCount(rcall("HINCRBY", KEYS[9], ipField, "1"), previous[2], previousWeight)
   local ipDevices = countDevicesBehind(KEYS[11], ip, device)
+
+  if anyBans and isBanned(base) then
+    record(base, OUTCOME_BLOCKED, -1, 0, bit.bor(mask, REASON_BANNED), score)
+    return
+  end
 
   local consumed = rcall("HGET", KEYS[3], code)
   if consumed then
