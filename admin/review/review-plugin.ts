@@ -90,7 +90,6 @@ const plugin: FastifyPluginAsync<AdminDeps> = async (app, { pool, redis, clock }
             afterCampaign: slug,
             afterCode: { type: 'string', maxLength: 64 },
           },
-          dependentRequired: { afterAt: ['afterCampaign', 'afterCode'] },
           additionalProperties: false,
         },
       },
