@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { Secrets } from '../core/secrets.js';
 import type { AdminDeps } from './context.js';
 import { adminSessionKey, buildAdminApp } from './app.js';
+import { startExpirySweeper, type Schedule } from './review/expiry-sweeper.js';
 
 export interface RunningAdmin {
   readonly app: FastifyInstance;
@@ -11,12 +12,34 @@ export interface RunningAdmin {
   stop(): Promise<void>;
 }
 
-/** The console listening on adminHost:adminPort (loopback by default). */
-export async function startAdmin(config: AppConfig, secrets: Secrets, deps: AdminDeps, logger?: FastifyServerOptions['loggerInstance']): Promise<RunningAdmin> {
+/**
+ * The console listening on adminHost:adminPort (loopback by default), and, with Redis, the sweeper
+ * that rejects expired holds every `reviewSweepMinutes`; both stop together.
+ */
+export async function startAdmin(
+  config: AppConfig,
+  secrets: Secrets,
+  deps: AdminDeps,
+  logger?: FastifyServerOptions['loggerInstance'],
+  sweepSchedule?: Schedule,
+): Promise<RunningAdmin> {
   const boundUrl = (port: number) => `http://${config.adminHost.includes(':') ? `[${config.adminHost}]` : config.adminHost}:${port}`;
   const app = await buildAdminApp({ ...deps, url: config.adminUrl ?? boundUrl(config.adminPort), sessionKey: adminSessionKey(secrets.cookieKey), ...(logger ? { logger } : {}) });
   await app.listen({ host: config.adminHost, port: config.adminPort });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.adminPort;
-  return { app, url: config.adminUrl ?? boundUrl(port), stop: () => app.close() };
+  const sweeper =
+    deps.redis &&
+    startExpirySweeper(
+      { redis: deps.redis.client, pool: deps.pool, keyPrefix: deps.redis.prefix, clock: deps.clock },
+      { everyMs: config.reviewSweepMinutes * 60_000, ...(sweepSchedule ? { schedule: sweepSchedule } : {}), log: app.log },
+    );
+  return {
+    app,
+    url: config.adminUrl ?? boundUrl(port),
+    async stop() {
+      await sweeper?.stop();
+      await app.close();
+    },
+  };
 }

@@ -21,6 +21,8 @@ export const appConfigSchema = z
     adminHost: z.string().min(1).default('127.0.0.1'),
     /** the console's URL as browsers see it (a TLS proxy in front); https makes its cookies Secure */
     adminUrl: z.string().url().optional(),
+    /** how often the console rejects held scans older than their campaign's review.expireAfterHours */
+    reviewSweepMinutes: z.number().int().min(1).max(1440).default(5),
     publicUrl: z.string().url().default('http://localhost:8080'),
     dataDir: z.string().min(1).default('.data'),
     redisUrl: z.string().url().optional(),
