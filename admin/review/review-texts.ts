@@ -120,6 +120,7 @@ export const reviewTexts: Texts<{
       headless_agent: '无头浏览器',
       honeypot: '从未印刷的蜜罐码',
       review_rejected: '审核已拒绝',
+      banned: '已封禁（设备、地址或网段）',
     },
     statuses: { settled: '已处理', already_settled: '此前已处理', not_found: '未找到', invalid: '无效', failed: '失败，请重试' },
     refusals: {
@@ -192,6 +193,7 @@ export const reviewTexts: Texts<{
       headless_agent: 'a headless browser',
       honeypot: 'a honeypot code that was never printed',
       review_rejected: 'rejected in review',
+      banned: 'banned (device, address or network)',
     },
     statuses: { settled: 'settled', already_settled: 'already settled', not_found: 'not found', invalid: 'invalid', failed: 'failed, try again' },
     refusals: {
