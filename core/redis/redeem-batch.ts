@@ -7,7 +7,7 @@ import type { CampaignKeys } from './keys.js';
 /** The TypeScript side of redeemBatch-14.lua's contract: its KEYS, its scans, its reply. */
 
 /** Values per scan in ARGV[3] and per decision in the reply. */
-export const SCAN_FIELDS = 14;
+export const SCAN_FIELDS = 15;
 export const DECISION_FIELDS = 8;
 
 /** KEYS in the script's order; the bucketed ones are those of `buckets` (computed from the call's now). */
@@ -30,6 +30,9 @@ export function redeemBatchKeys(keys: CampaignKeys, buckets: TimeBuckets): strin
   ];
 }
 
+/** The raw User-Agent a held or blocked event keeps, at most: real ones are under 300 characters. */
+export const USER_AGENT_KEPT_CHARS = 512;
+
 /** Appends one scan's SCAN_FIELDS values to the flat array packed as ARGV[3]. */
 export function appendScan(scans: unknown[], request: ScanRequest, assessment: ScanAssessment): void {
   const located = request.lat !== undefined && request.lon !== undefined;
@@ -48,6 +51,7 @@ export function appendScan(scans: unknown[], request: ScanRequest, assessment: S
     located ? request.lat : false,
     located ? request.lon : false,
     clientNetwork(request.ip),
+    request.userAgent.slice(0, USER_AGENT_KEPT_CHARS),
   );
 }
 

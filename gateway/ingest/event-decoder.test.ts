@@ -51,12 +51,18 @@ describe('decodeScanEvent', () => {
       newDevice: true,
       uaClass: 'mobile',
       redelivered: false,
+      userAgent: null,
     });
   });
 
   it('keeps coordinates and optional strings when present', () => {
     const row = decodePacked(scanEventMap(5, { rp: 1, first: '1699999999999-3', lat: -33.5, lon: 151.25 }));
     expect(row).toMatchObject({ replay: true, firstScanId: '1699999999999-3', lat: -33.5, lon: 151.25, tierId: 'gold', region: 'CN-SH' });
+  });
+
+  it('keeps the raw User-Agent of held and blocked events as the text it was, NUL made U+FFFD (Postgres text holds no NUL)', () => {
+    const agent = '<script>alert(1)</script>\tMozilla/5.0 \u0000 手机';
+    expect(decodePacked(scanEventMap(1, { o: Outcome.Held, uar: agent }))).toMatchObject({ userAgent: '<script>alert(1)</script>\tMozilla/5.0 \uFFFD 手机' });
   });
 
   it('reads the redelivery flag, written only on redeliveries', () => {
@@ -81,6 +87,8 @@ describe('decodeScanEvent', () => {
     ['a bad first-scan id', scanEventMap(1, { first: 'abc' })],
     ['replay = 2', scanEventMap(1, { rp: 2 })],
     ['redelivered = 2', scanEventMap(1, { rd: 2 })],
+    ['a User-Agent that is not text', scanEventMap(1, { uar: 5 })],
+    ['a User-Agent longer than the gateway keeps', scanEventMap(1, { uar: 'x'.repeat(513) })],
   ])('rejects %s as malformed', (_name, input) => {
     expectMalformed(input as EventMap | Buffer);
   });

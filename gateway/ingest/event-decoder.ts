@@ -3,6 +3,7 @@ import { Unpackr } from 'msgpackr';
 import { ScangateError } from '../../core/errors.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { uaClasses } from '../../core/scan/ua-classes.js';
+import { USER_AGENT_KEPT_CHARS } from '../../core/redis/redeem-batch.js';
 import { notePattern, reviewDecisions, reviewerPattern, type ReviewDecision } from '../../core/redis/settle-review.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
 
@@ -23,7 +24,7 @@ const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
 const uaClassPattern = new RegExp(`^(?:${uaClasses.join('|')})$`);
 const earliestMs = Date.UTC(2000, 0, 1);
 const latestMs = Date.UTC(2100, 0, 1);
-const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd']);
+const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd', 'uar']);
 const reviewFields = new Set(['v', 'k', 'at', 'code', 'scan', 'dec', 'by', 'note', 't']);
 const decisionPattern = new RegExp(`^(?:${reviewDecisions.join('|')})$`);
 
@@ -53,6 +54,18 @@ function text(map: EventMap, key: string, pattern: RegExp): string {
 /** Lua writes "" for "none"; an absent key is not allowed (the contract always writes it). */
 function optionalText(map: EventMap, key: string, pattern: RegExp): string | null {
   return map[key] === '' ? null : text(map, key, pattern);
+}
+
+/**
+ * The raw User-Agent, kept only by held and blocked events: any text a client sent (it is shown
+ * escaped), capped like the gateway caps it; absent from other events and older ones.
+ */
+function rawUserAgent(map: EventMap): string | null {
+  const value = map.uar;
+  if (value === undefined) return null;
+  if (typeof value !== 'string' || value.length > USER_AGENT_KEPT_CHARS) throw malformed('uar is not a User-Agent');
+  // Postgres text cannot hold NUL; uWS passes header bytes through as they came.
+  return value.replaceAll('\0', '\uFFFD');
 }
 
 /** Coordinates are nil in Lua when unknown, so the key is simply missing from the map. */
@@ -135,5 +148,6 @@ function scanRow(campaignId: string, eventId: string, map: EventMap): ScanEventR
     newDevice: flag(map, 'nd'),
     // Written only on redeliveries, so entries from before it existed decode too.
     redelivered: map.rd === undefined ? false : flag(map, 'rd'),
+    userAgent: rawUserAgent(map),
   };
 }

@@ -23,19 +23,19 @@ const createStaging = `
     batch_id integer NOT NULL, serial bigint NOT NULL, device_id text NOT NULL, ip inet NOT NULL,
     outcome smallint NOT NULL, tier_id text, replay boolean NOT NULL, score smallint NOT NULL,
     reason_mask integer NOT NULL, first_scan_id text, ua_class text NOT NULL, region text,
-    lat double precision, lon double precision, new_device boolean NOT NULL, redelivered boolean NOT NULL
+    lat double precision, lon double precision, new_device boolean NOT NULL, redelivered boolean NOT NULL, user_agent text
   ) ON COMMIT DELETE ROWS`;
 
 const copyStaging = `COPY ingest_staging (campaign_id, event_id, scanned_at_ms, code, batch_id, serial, device_id, ip, outcome,
-  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered) FROM STDIN`;
+  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent) FROM STDIN`;
 
 const scannedAt = `timestamptz 'epoch' + scanned_at_ms * interval '1 millisecond'`;
 
 const insertScanEvents = `
   INSERT INTO scan_events (campaign_id, event_id, scanned_at, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered)
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent)
   SELECT campaign_id, event_id, ${scannedAt}, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent
   FROM ingest_staging`;
 
 /** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */
@@ -71,6 +71,7 @@ function copyRow(row: ScanEventRow): string {
     row.lon,
     row.newDevice,
     row.redelivered,
+    row.userAgent,
   ]);
 }
 

@@ -32,6 +32,8 @@ export interface ScanEventRow {
   readonly newDevice: boolean;
   /** a replay of an answer lost to a dropped connection, to the same phone as a new device (deviceId is the original's) */
   readonly redelivered: boolean;
+  /** the raw User-Agent of a held or blocked scan (fraud review evidence); null for other outcomes */
+  readonly userAgent: string | null;
 }
 
 /** One review of a held scan (settleReview-5.lua): review_decisions and the redemption's review. */

@@ -264,7 +264,9 @@ describe('redeemBatch through the decision batcher', () => {
     expect(decisions[1]?.scanId).toBe(won?.id);
     expect(clone?.row).toMatchObject({ outcome: Outcome.AlreadyRedeemed, tierId: null, replay: false, firstScanId: won?.id, reasonMask: reasonBits.clone });
     expect(decisions[2]?.scanId).toBe(clone?.id);
-    expect(blocked?.row).toMatchObject({ outcome: Outcome.Blocked, score: 90, uaClass: 'headless' });
+    // held and blocked events keep the raw User-Agent for the fraud team; the others (won above) do not carry it
+    expect(blocked?.row).toMatchObject({ outcome: Outcome.Blocked, score: 90, uaClass: 'headless', userAgent: scans[4]?.request.userAgent });
+    expect(clone?.row.userAgent).toBeNull();
 
     const tally: Record<string, string> = {};
     for (const d of decisions) tally[outcomeNames[d.outcome]] = String(Number(tally[outcomeNames[d.outcome]] ?? 0) + 1);

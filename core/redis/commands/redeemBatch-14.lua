@@ -40,10 +40,12 @@
                minuteMs              width of a velocity bucket
                ttl                   { minute, hour, day }: seconds the bucketed keys live
     ARGV[2]  now, ms
-    ARGV[3]  msgpack flat array, 14 values per scan:
+    ARGV[3]  msgpack flat array, 15 values per scan:
                code, batchId, serial, deviceId, ip, workerScore (0-100), workerReasonMask,
                drawnTierIndex (-1: no prize), newDevice (0|1), uaClass, region ("" unknown),
-               lat, lon (false unknown), network (the IP's /24, or /64 for IPv6)
+               lat, lon (false unknown), network (the IP's /24, or /64 for IPv6),
+               userAgent (the raw header, capped by the caller; kept only in held and blocked
+               events, the ones the fraud team reads, so the stream does not carry it for every scan)
 
   Output:
     -1  EPOCH_MISSING: nothing decided, nothing written
@@ -140,6 +142,9 @@ local function record(base, outcome, tier, replay, mask, score, first, redeliver
   }
   if redeliveredTo then
     event.rd = 1
+  end
+  if outcome == OUTCOME_HELD or outcome == OUTCOME_BLOCKED then
+    event.uar = scans[base + 15]
   end
   if scans[base + 12] then
     event.lat = scans[base + 12]
