@@ -31,3 +31,9 @@ const shownDeviceChars = 6;
 export function shortenDevice(deviceId: string): string {
   return deviceId.length <= shownDeviceChars ? '…' : `${deviceId.slice(0, shownDeviceChars)}…`;
 }
+
+/** A ban's subject as a viewer may see it: a device shortened, an address or network cut to its /24 or /48. */
+export function maskBanSubject(kind: 'device' | 'address' | 'network', value: string): string {
+  if (kind === 'device') return shortenDevice(value);
+  return maskAddress(kind === 'network' ? (value.split('/')[0] as string) : value);
+}
