@@ -145,7 +145,7 @@ describe('bans page safety', () => {
     expect((await agent.post(`/bans/${id}/lift`)).statusCode).toBe(403);
     const { rows } = await h.stack.pool.query<{ lifted_at: Date | null }>('SELECT lifted_at FROM bans WHERE id = $1', [id]);
     expect(rows[0]?.lifted_at).toBeNull();
-    expect(await banCount()).toBe(before + 1);
+    expect(await banCount()).toBe((before ?? 0) + 1);
   });
 
   it('escapes a reason that carries markup', async () => {
