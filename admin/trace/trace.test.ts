@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { banSubject } from '../../core/bans/bans.js';
-import { ensureScanEventPartitions } from '../../core/db/partitions.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { reasonBits } from '../../core/scan/reasons.js';
 import { newDeviceId } from '../../core/testing/decision-fixtures.js';
 import { codeFromInput } from '../../core/trace/code-input.js';
+import { insertScanRow, type ScanRow } from '../testing/scan-rows.js';
 import { createAdminHarness, type AdminAgent, type AdminHarness } from '../testing/admin-harness.js';
 import type { Role } from '../users/roles.js';
 
@@ -14,31 +14,14 @@ const device = newDeviceId();
 let code: string;
 const scanIds = ['1773115200000-0', '1773115260000-0'];
 
-interface SeedScan {
-  eventId: string;
-  code: string;
-  outcome: Outcome;
-  at: Date;
-  deviceId?: string;
-  ip?: string;
-  uaClass?: string;
-  reasonMask?: number;
-}
-
-async function insertScan(scan: SeedScan): Promise<void> {
-  await h.stack.pool.query(
-    `INSERT INTO scan_events (scanned_at, serial, batch_id, reason_mask, outcome, score, replay, new_device, campaign_id, event_id, code, device_id, ip, ua_class, region, tier_id)
-     VALUES ($1, 1, $2, $3, $4, 40, false, false, $5, $6, $7, $8, $9, $10, 'CN-SH', 'grand')`,
-    [scan.at, h.batch.id, scan.reasonMask ?? 0, scan.outcome, h.batch.campaignId, scan.eventId, scan.code, scan.deviceId ?? device, scan.ip ?? '198.51.100.40', scan.uaClass ?? 'mobile'],
-  );
-}
+const insertScan = (scan: Omit<ScanRow, 'campaignId' | 'batchId' | 'deviceId'> & { deviceId?: string }) =>
+  insertScanRow(h.stack.pool, { campaignId: h.batch.campaignId, batchId: h.batch.id, deviceId: device, ...scan });
 
 beforeAll(async () => {
   h = await createAdminHarness();
   for (const role of ['admin', 'reviewer', 'viewer'] as const) users[role] = await h.user(role);
   code = h.signer.sign(h.batch.id, 3);
   const at = new Date(h.now);
-  await ensureScanEventPartitions(h.stack.pool, at, at);
   await insertScan({ eventId: scanIds[0] as string, code, outcome: Outcome.Held, at, reasonMask: reasonBits.device_velocity });
   await insertScan({ eventId: scanIds[1] as string, code, outcome: Outcome.AlreadyRedeemed, at: new Date(h.now + 60_000), deviceId: newDeviceId(), ip: '203.0.113.5', uaClass: '<script>alert("ua")</script>' });
   await h.stack.pool.query(
