@@ -169,6 +169,11 @@ describe('bans page safety', () => {
     expect(viewer).toContain(`${device.slice(0, 6)}…`);
     expect(viewer).not.toContain('203.0.113.77');
     expect(viewer).toContain('203.0.113.0/24');
+    // the audit log's ban rows too
+    const audit = (await (await signedIn('viewer')).get('/audit?action=ban.create')).body;
+    expect(audit).toContain('ban:');
+    expect(audit).not.toContain(device);
+    expect(audit).not.toContain('203.0.113.77');
   });
 
   it('filters by campaign, kind, subject and state; SQL in a filter is only text', async () => {
