@@ -39,7 +39,7 @@ export async function buildAdminApp(options: AdminAppOptions): Promise<FastifyIn
   const secure = new URL(options.url).protocol === 'https:';
   const parts = options.parts ?? consoleParts;
   const nav = parts.map((part) => part.nav);
-  const deps: AdminDeps = { pool: options.pool, clock: options.clock, ...(options.redis ? { redis: options.redis } : {}) };
+  const deps: AdminDeps = { pool: options.pool, clock: options.clock, verifier: options.verifier, ...(options.redis ? { redis: options.redis } : {}) };
   // Behind a TLS proxy the request arrives as http from loopback; trusting it lets Secure cookies be set.
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : {}),

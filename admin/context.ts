@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { BatchRedisTarget } from '../core/campaigns/batches.js';
+import type { CodeVerifier } from '../core/codes/code-verifier.js';
 import type { Clock } from './clock.js';
 import type { Locale, Texts } from './i18n/locale.js';
 import type { Html } from './html.js';
@@ -11,6 +12,8 @@ export interface AdminDeps {
   /** the Redis the gateway reads (batch activation is mirrored there); absent: Postgres only */
   readonly redis?: BatchRedisTarget;
   readonly clock: Clock;
+  /** checks a traced code's signature (built from the code keys; the console never signs) */
+  readonly verifier: CodeVerifier;
 }
 
 /** The signed-in user of a request (looked up on every request: a disabled account stops at once). */

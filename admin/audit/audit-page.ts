@@ -1,7 +1,7 @@
 import { html, type Html } from '../html.js';
 import type { Texts, Locale } from '../i18n/locale.js';
 import { commonTexts } from '../i18n/messages.js';
-import { maskAddress } from '../pii.js';
+import { maskAddress, maskBanSubject } from '../pii.js';
 import { auditPageSize, type AuditRow } from './audit-query.js';
 
 export const auditTexts: Texts<{ title: string; at: string; actor: string; action: string; subject: string; detail: string; from: string; to: string; readOnly: string }> = {
@@ -17,10 +17,16 @@ export interface AuditQueryText {
   readonly to?: string;
 }
 
-/** The detail as JSON text, with addresses cut to their network for viewers. */
+const banKindsShown = new Set(['device', 'address', 'network']);
+
+/** The detail as JSON text, with addresses cut to their network and ban subjects masked for viewers. */
 function detailText(detail: Record<string, unknown>, maskPii: boolean): string {
-  if (!maskPii || typeof detail.address !== 'string') return JSON.stringify(detail);
-  return JSON.stringify({ ...detail, address: maskAddress(detail.address) });
+  if (!maskPii) return JSON.stringify(detail);
+  const masked = { ...detail };
+  if (typeof detail.address === 'string') masked.address = maskAddress(detail.address);
+  if (typeof detail.kind === 'string' && banKindsShown.has(detail.kind) && typeof detail.value === 'string')
+    masked.value = maskBanSubject(detail.kind as 'device' | 'address' | 'network', detail.value);
+  return JSON.stringify(masked);
 }
 
 const isoMinute = (at: Date): string => at.toISOString().replace('T', ' ').slice(0, 19);

@@ -3,16 +3,18 @@ import type { HeldScan } from '../../core/review/queue.js';
 import type { ReasonCode } from '../../core/scan/reasons.js';
 import { html, type Html } from '../html.js';
 import type { Locale } from '../i18n/locale.js';
+import { bansTable } from '../bans/bans-page.js';
 import { maskAddress, shortenDevice } from '../pii.js';
 import { reviewTexts } from './review-texts.js';
 
 /** How personal data is shown to the reader: whole to reviewers and admins, masked to viewers. */
 export interface PiiView {
+  readonly masked: boolean;
   device(deviceId: string): string;
   address(ip: string): string;
 }
 
-export const piiView = (mask: boolean): PiiView => (mask ? { device: shortenDevice, address: maskAddress } : { device: (id) => id, address: (ip) => ip });
+export const piiView = (mask: boolean): PiiView => (mask ? { masked: true, device: shortenDevice, address: maskAddress } : { masked: false, device: (id) => id, address: (ip) => ip });
 
 export const utcMinute = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
 
@@ -34,7 +36,7 @@ function scanTable(locale: Locale, scans: readonly EvidenceScan[], pii: PiiView)
 }
 
 /** One held scan with everything a reviewer weighs; attacker-controlled text (User-Agent, code) is escaped by html``. */
-export function evidenceView(locale: Locale, held: HeldScan, evidence: ScanEvidence, pii: PiiView): Html {
+export function evidenceView(locale: Locale, held: HeldScan, evidence: ScanEvidence, pii: PiiView, now: number): Html {
   const texts = reviewTexts[locale];
   const scan = evidence.scan;
   const where = scan && [scan.lat !== null && scan.lon !== null ? `${scan.lat.toFixed(3)}, ${scan.lon.toFixed(3)}` : '', scan.region ?? ''].filter(Boolean).join(' / ');
@@ -63,5 +65,6 @@ ${scan
     evidence.addressDevices.length === 0
       ? html`<p class="note">${texts.none}</p>`
       : html`<ul>${evidence.addressDevices.map((other) => html`<li><code>${pii.device(other.deviceId)}</code> · ${texts.scans} ${other.scans} · ${texts.lastSeen} ${utcMinute(other.lastSeenMs)}</li>`)}</ul>`
-  }</details>`;
+  }</details>
+${evidence.bans.length === 0 ? '' : html`<details open><summary class="warn">${texts.bansInForce} (${evidence.bans.length})</summary>${bansTable(locale, evidence.bans, now, pii.masked)}</details>`}`;
 }

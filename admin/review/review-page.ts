@@ -26,6 +26,8 @@ export interface QueueView {
   /** the URL of this page (where a settle returns) */
   readonly self: string;
   readonly pii: PiiView;
+  /** when the page was read: whether a ban shown is still in force */
+  readonly now: number;
   /** set when the reader may settle (reviewer, admin) */
   readonly csrfToken?: string;
 }
@@ -99,7 +101,7 @@ ${view.scans.length === 0
   : html`<ol class="queue">${view.scans.map(
       ({ held, evidence }) => html`<li class="held" tabindex="0" id="scan-${held.scanId}">
 ${writable ? html`<label class="pick"><input type="checkbox" name="scan" form="selected" value="${selectionValue(held)}"> ${texts.select}</label>` : ''}
-${evidenceView(locale, held, evidence, view.pii)}
+${evidenceView(locale, held, evidence, view.pii, view.now)}
 ${writable ? settleForm(locale, held, writable) : ''}
 </li>`,
     )}</ol>`}

@@ -101,7 +101,7 @@ const plugin: FastifyPluginAsync<AdminDeps> = async (app, { pool, redis, clock }
       const now = clock();
       const after = afterAt !== undefined && afterCampaign && afterCode ? { redeemedAtMs: afterAt, campaignId: afterCampaign, code: afterCode } : undefined;
       const [backlog, page] = await Promise.all([readReviewBacklog(pool, filter, now), readReviewQueue(pool, filter, { limit: reviewPageSize, ...(after ? { after } : {}) }, now)]);
-      const scans = await Promise.all(page.scans.map(async (held) => ({ held, evidence: await readScanEvidence(pool, held) })));
+      const scans = await Promise.all(page.scans.map(async (held) => ({ held, evidence: await readScanEvidence(pool, held, now) })));
       const role = request.adminUser?.role ?? 'viewer';
       const body = reviewQueuePage(request.locale, {
         query,
@@ -110,6 +110,7 @@ const plugin: FastifyPluginAsync<AdminDeps> = async (app, { pool, redis, clock }
         next: page.next,
         self: queueUrl(query),
         pii: piiView(!seesFullPii(role)),
+        now,
         ...(role === 'viewer' ? {} : { csrfToken: reply.generateCsrf() }),
       });
       return reply.sendPage({ title: reviewTexts[request.locale].title, body });

@@ -32,6 +32,7 @@ export const reviewTexts: Texts<{
   deviceScans: string;
   devicePrizes: string;
   addressDevices: string;
+  bansInForce: string;
   notIngested: string;
   none: string;
   note: string;
@@ -85,6 +86,7 @@ export const reviewTexts: Texts<{
     deviceScans: '此设备的其他扫码',
     devicePrizes: '此设备的奖品',
     addressDevices: '此地址上的其他设备',
+    bansInForce: '适用的封禁',
     notIngested: '此扫码的事件尚未写入数据库。',
     none: '无',
     note: '备注（可选）',
@@ -158,6 +160,7 @@ export const reviewTexts: Texts<{
     deviceScans: "This device's other scans",
     devicePrizes: "This device's prizes",
     addressDevices: 'Other devices on this address',
+    bansInForce: 'Bans that apply',
     notIngested: 'The event of this scan is not in the database yet.',
     none: 'none',
     note: 'Note (optional)',

@@ -13,6 +13,7 @@ import type { Role } from '../users/roles.js';
 import { startExpirySweeper } from './expiry-sweeper.js';
 import { reviewTexts } from './review-texts.js';
 import { escapeHtml } from '../html.js';
+import { banSubject, liftBan } from '../../core/bans/bans.js';
 
 const hour = 3_600_000;
 const hostileAgents = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>'];
@@ -167,6 +168,21 @@ describe('review queue: evidence', () => {
     const reviewer = (await (await signedIn('reviewer')).get('/review?minScore=61&maxScore=61')).body;
     expect(reviewer).toContain('198.51.100.77');
     expect(reviewer).toContain(held.deviceId);
+  });
+
+  it('shows the bans in force that name the held scan’s device or network, masked for viewers; a lifted one no longer', async () => {
+    const held = await holdScan({ ip: '198.51.100.90', score: 63 });
+    const bans = { pool: h.stack.pool, redis: h.stack.t.redis, keyPrefix: h.stack.t.prefix, now: () => h.now };
+    const onDevice = await banSubject(bans, { scope: campaign.id, kind: 'device', value: held.deviceId, reason: 'farm <b>ring</b>', expiresAt: h.now + 24 * hour, actor: 'alice' });
+    await banSubject(bans, { scope: null, kind: 'network', value: '198.51.100.0/24', reason: 'enumeration', expiresAt: h.now + 24 * hour, actor: 'alice' });
+    const reviewer = (await (await signedIn('reviewer')).get('/review?minScore=63&maxScore=63', { 'accept-language': 'en' })).body;
+    expect(reviewer).toContain(`${escapeHtml(reviewTexts.en.bansInForce)} (2)`);
+    expect(reviewer).toContain('farm &lt;b&gt;ring&lt;/b&gt;');
+    const viewer = (await (await signedIn('viewer')).get('/review?minScore=63&maxScore=63', { 'accept-language': 'en' })).body;
+    expect(viewer).toContain(`${escapeHtml(reviewTexts.en.bansInForce)} (2)`);
+    expect(viewer).not.toContain(held.deviceId);
+    await liftBan(bans, { id: onDevice.id, actor: 'alice' });
+    expect((await (await signedIn('reviewer')).get('/review?minScore=63&maxScore=63', { 'accept-language': 'en' })).body).toContain(`${escapeHtml(reviewTexts.en.bansInForce)} (1)`);
   });
 
   it('renders a hostile User-Agent escaped', async () => {

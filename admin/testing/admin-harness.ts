@@ -3,6 +3,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadCampaignFile } from '../../config/campaign-schema.js';
 import { createBatch, type Batch } from '../../core/campaigns/batches.js';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
+import { createCodeSigner, type CodeSigner } from '../../core/codes/code-signer.js';
+import { createCodeVerifier } from '../../core/codes/code-verifier.js';
 import { repoPath } from '../../core/paths.js';
 import { createTestStack, type TestStack } from '../../core/testing/test-stack.js';
 import { buildAdminApp } from '../app.js';
@@ -14,6 +16,8 @@ export interface AdminHarness {
   readonly stack: TestStack;
   readonly app: FastifyInstance;
   readonly batch: Batch;
+  /** signs codes the console's verifier accepts (a key of this harness alone) */
+  readonly signer: CodeSigner;
   /** the password of every user `user()` adds */
   readonly password: string;
   now: number;
@@ -40,9 +44,11 @@ export async function createAdminHarness(options: { url?: string; loginPerMinute
   await applyCampaign(stack.pool, campaign, 'test');
   const batch = await createBatch(stack.pool, { campaignId: campaign.id, printedCount: 10, name: 'sh-1', region: 'CN-SH' });
   const password = `pw-${randomBytes(9).toString('base64url')}`;
+  const codeKeys = { codeKeys: new Map([[0, randomBytes(32)]]), signingKeyId: 0, retiredKeyIds: new Set<number>() };
   const harness = {
     stack,
     batch,
+    signer: createCodeSigner(codeKeys),
     password,
     now: Date.UTC(2026, 2, 10, 4, 0, 0),
   } as AdminHarness;
@@ -50,6 +56,7 @@ export async function createAdminHarness(options: { url?: string; loginPerMinute
     pool: stack.pool,
     redis: { client: stack.t.redis, prefix: stack.t.prefix },
     clock: () => harness.now,
+    verifier: createCodeVerifier(codeKeys),
     url: options.url ?? 'http://127.0.0.1:8081',
     sessionKey: randomBytes(32),
     ...(options.loginPerMinute ? { loginPerMinute: options.loginPerMinute } : {}),

@@ -82,7 +82,7 @@ const toBan = (row: BanRow): Ban => ({
 const MAX_REASON = 500;
 const MAX_LIST = 1000;
 const invalid = (detail: string) => new ScangateError('GW_ERR_BAN_INVALID', detail);
-const clock = (deps: BanDeps) => (deps.now ?? Date.now)();
+const clock = (deps: Pick<BanDeps, 'now'>) => (deps.now ?? Date.now)();
 
 function requireText(name: string, text: string, max: number): string {
   const trimmed = text.trim();
@@ -146,8 +146,8 @@ export async function liftBan(deps: BanDeps, request: { id: number; actor: strin
   return ban;
 }
 
-/** Bans matching `filters`, newest first. */
-export async function listBans(deps: BanDeps, filters: BanFilters = {}): Promise<Ban[]> {
+/** Bans matching `filters`, newest first (Postgres only: reading needs no Redis). */
+export async function listBans(deps: Pick<BanDeps, 'pool' | 'now'>, filters: BanFilters = {}): Promise<Ban[]> {
   if (filters.value !== undefined && filters.kind === undefined) throw invalid('a value to look for needs its kind');
   if (filters.kind !== undefined && !banKinds.includes(filters.kind)) throw invalid(`kind "${String(filters.kind)}" is none of ${banKinds.join(', ')}`);
   const limit = filters.limit ?? 100;

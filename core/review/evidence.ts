@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import type { Ban } from '../bans/bans.js';
+import { clientNetwork } from '../net/ip-address.js';
+import { bansTouching } from '../trace/touching-bans.js';
 import { outcomeNames, type Outcome, type OutcomeName } from '../scan/outcomes.js';
 import { reasonsFromMask, type ReasonCode } from '../scan/reasons.js';
 
@@ -53,6 +56,8 @@ export interface ScanEvidence {
   readonly devicePrizes: EvidencePrize[];
   /** other devices seen on the held scan's address in the campaign */
   readonly addressDevices: OtherDevice[];
+  /** bans in force that reach the campaign and name the held scan's device, address or network */
+  readonly bans: Ban[];
 }
 
 export interface EvidenceTarget {
@@ -105,7 +110,7 @@ const toScan = (row: EventRow): EvidenceScan => ({
  * (scan_events_code, scan_events_device, scan_events_ip, redemptions_device) and is bounded;
  * every value is a parameter. The code-trace page reads a code's history the same way.
  */
-export async function readScanEvidence(pool: pg.Pool, target: EvidenceTarget): Promise<ScanEvidence> {
+export async function readScanEvidence(pool: pg.Pool, target: EvidenceTarget, now = Date.now()): Promise<ScanEvidence> {
   const { campaignId, code, scanId } = target;
   const codeHistory = (
     await pool.query<EventRow>(`SELECT ${eventColumns} FROM scan_events WHERE campaign_id = $1 AND code = $2 ORDER BY scanned_at DESC LIMIT $3`, [campaignId, code, EVIDENCE_LIMIT])
@@ -115,8 +120,13 @@ export async function readScanEvidence(pool: pg.Pool, target: EvidenceTarget): P
     `SELECT b.id, b.region FROM redemptions r JOIN code_batches b ON b.id = r.batch_id WHERE r.campaign_id = $1 AND r.code = $2`,
     [campaignId, code],
   );
-  if (scan === null) return { scan, batchId: batch.rows[0]?.id ?? null, batchRegion: batch.rows[0]?.region ?? null, codeHistory, deviceScans: [], devicePrizes: [], addressDevices: [] };
-  const [deviceScans, devicePrizes, addressDevices] = await Promise.all([
+  if (scan === null) return { scan, batchId: batch.rows[0]?.id ?? null, batchRegion: batch.rows[0]?.region ?? null, codeHistory, deviceScans: [], devicePrizes: [], addressDevices: [], bans: [] };
+  const subjects = [
+    { kind: 'device', value: scan.deviceId },
+    { kind: 'address', value: scan.ip },
+    { kind: 'network', value: clientNetwork(scan.ip) },
+  ] as const;
+  const [deviceScans, devicePrizes, addressDevices, bans] = await Promise.all([
     pool.query<EventRow>(
       `SELECT ${eventColumns} FROM scan_events WHERE campaign_id = $1 AND device_id = $2 AND code <> $3 ORDER BY scanned_at DESC LIMIT $4`,
       [campaignId, scan.deviceId, code, EVIDENCE_LIMIT],
@@ -131,6 +141,7 @@ export async function readScanEvidence(pool: pg.Pool, target: EvidenceTarget): P
        WHERE campaign_id = $1 AND ip = $2::inet AND device_id <> $3 GROUP BY device_id ORDER BY last_ms DESC LIMIT $4`,
       [campaignId, scan.ip, scan.deviceId, EVIDENCE_LIMIT],
     ),
+    bansTouching({ pool, now: () => now }, subjects, campaignId, { inForce: true }),
   ]);
   return {
     scan,
@@ -140,5 +151,6 @@ export async function readScanEvidence(pool: pg.Pool, target: EvidenceTarget): P
     deviceScans: deviceScans.rows.map(toScan),
     devicePrizes: devicePrizes.rows.map((row) => ({ code: row.code, tierId: row.tier_id, status: row.status, redeemedAtMs: row.at_ms })),
     addressDevices: addressDevices.rows.map((row) => ({ deviceId: row.device_id, scans: row.scans, lastSeenMs: row.last_ms })),
+    bans,
   };
 }
