@@ -31,9 +31,9 @@ const urlLine = /^HTTPS:\/\/SCAN\.EXAMPLE\.COM\/S\/[0-9A-Z]{30}$/;
  * scans the first one over HTTP, then stops it with Ctrl-C (SIGINT).
  */
 async function start() {
-  const [port, opsPort] = [await findFreePort(), await findFreePort()];
+  const [port, opsPort, adminPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
   const logFile = path.join(dir, `start-${port}.log`);
-  const child = spawnScangate(['start'], { ...env, PORT: String(port), OPS_PORT: String(opsPort) }, logFile);
+  const child = spawnScangate(['start'], { ...env, PORT: String(port), OPS_PORT: String(opsPort), ADMIN_PORT: String(adminPort) }, logFile);
   const output = () => readFileSync(logFile, 'utf8');
   const urls = () => output().split('\n').filter((line) => urlLine.test(line));
   try {
@@ -41,8 +41,9 @@ async function start() {
       throw new Error(`start printed no scan URLs:\n${child.logTail()}`);
     const code = (urls()[0] as string).slice((urls()[0] as string).lastIndexOf('/') + 1);
     const scan = await scanJson(`http://127.0.0.1:${port}`, code, { path: 'S' });
+    const consoleLogin = (await fetch(`http://127.0.0.1:${adminPort}/login`)).status;
     const exit = await within(child.kill('SIGINT'), 10_000, 'start stopping on SIGINT');
-    return { exit, urls: urls(), scan, output: output() };
+    return { exit, urls: urls(), scan, consoleLogin, adminPort, output: output() };
   } finally {
     await child.kill('SIGKILL');
   }
@@ -60,6 +61,9 @@ describe('scangate start', () => {
     expect(urls).toHaveLength(3);
     // the gateway it started decides the printed codes
     expect(first.scan.status).toBe(200);
+    // and the admin console beside it, on its own port, with the demo login printed
+    expect(first.consoleLogin).toBe(200);
+    expect(first.output).toContain(`http://127.0.0.1:${first.adminPort}`);
     expect(['won', 'no_prize', 'held']).toContain(first.scan.body.outcome);
 
     const csv = readFileSync(path.join(env.SCANGATE_DATA_DIR as string, 'demo-codes.csv'), 'utf8').trim().split('\n');
