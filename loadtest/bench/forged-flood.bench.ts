@@ -16,15 +16,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
 import { SKETCH_WIDTH } from '../../gateway/http/forged-limiter.js';
 import { choiceOption, countOption } from './options.js';
 import { readRssKib, sampleRss } from './rss-sampler.js';
 import { CodeSlices, writePathsFile } from './scan-paths.js';
 import { startScanStack } from './scan-stack.js';
 import { format, printTable } from './stats.js';
-import { Teardown } from './teardown.js';
+import type { Teardown } from './teardown.js';
 import { ensureWrk, runWrk, type WrkResult } from './wrk-runner.js';
+import { runInterruptible } from './interruptible.js';
 
 const UNLIMITED = 1_000_000_000;
 /** Codes minted per expected genuine scan: the pauses are random, so the rate is only about right. */
@@ -109,17 +109,5 @@ async function measure(options: Options, teardown: Teardown, signal: AbortSignal
 
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const shutdown = listenForShutdown({ info: (line) => console.log(line) });
-  const teardown = new Teardown();
-  try {
-    const measuring = measure(options, teardown, shutdown.abortSignal);
-    measuring.catch(() => undefined);
-    await Promise.race([measuring, shutdown.received]);
-  } catch (err) {
-    if (!shutdown.abortSignal.aborted) throw err;
-  } finally {
-    await teardown.run();
-    shutdown.dispose();
-    if (shutdown.abortSignal.aborted) process.exitCode = 130;
-  }
+  await runInterruptible((teardown, signal) => measure(options, teardown, signal));
 }

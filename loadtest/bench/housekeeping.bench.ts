@@ -24,7 +24,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
-import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
 import { createRedisClient } from '../../core/redis/redis-client.js';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { bucketTtlSeconds, MINUTE_MS } from '../../core/scan/campaign-params.js';
@@ -35,7 +34,7 @@ import { startPrivateRedis, type PrivateRedis } from '../../core/testing/private
 import { latencyWindows, type LatencySample } from './latency-windows.js';
 import { choiceOption, countOption } from './options.js';
 import { format, printTable } from './stats.js';
-import { Teardown } from './teardown.js';
+import { runInterruptible } from './interruptible.js';
 
 const BATCH_ID = 1;
 const PREFIX = 'sgbench:';
@@ -230,24 +229,13 @@ export async function run(args: string[]): Promise<void> {
   console.log(
     `housekeeping: fresh scans from new phones through the decision batcher, a private redis-server per setting (AOF ${options.aof ? 'always' : 'off'}, no automatic rewrite), lazyfree ${options.lazyFree.map((on) => (on ? 'on' : 'off')).join(' then ')}`,
   );
-  const shutdown = listenForShutdown({ info: (line) => console.log(line) });
-  const teardown = new Teardown();
-  try {
-    const measuring = (async () => {
-      for (const lazyFree of options.lazyFree) {
-        shutdown.abortSignal.throwIfAborted();
-        const server = await startPrivateRedis({ aof: options.aof, appendfsync: 'always', autoAofRewrite: false, lazyFree });
-        teardown.add(() => server.stop());
-        // each setting on a server of its own: the first one's data would weigh on the second
-        await measure(server, options, `lazyfree ${lazyFree ? 'on' : 'off'}`).finally(() => server.stop());
-      }
-    })();
-    // When a signal wins the race below, the abandoned measuring fails later: expected, not unhandled.
-    measuring.catch(() => undefined);
-    await Promise.race([measuring, shutdown.received]);
-  } finally {
-    await teardown.run();
-    shutdown.dispose();
-    if (shutdown.abortSignal.aborted) process.exitCode = 130;
-  }
+  await runInterruptible(async (teardown, signal) => {
+    for (const lazyFree of options.lazyFree) {
+      signal.throwIfAborted();
+      const server = await startPrivateRedis({ aof: options.aof, appendfsync: 'always', autoAofRewrite: false, lazyFree });
+      teardown.add(() => server.stop());
+      // each setting on a server of its own: the first one's data would weigh on the second
+      await measure(server, options, `lazyfree ${lazyFree ? 'on' : 'off'}`).finally(() => server.stop());
+    }
+  });
 }

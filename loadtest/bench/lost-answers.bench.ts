@@ -18,12 +18,12 @@ import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
 import { phoneAgent } from '../../gateway/testing/scan-client.js';
 import { countOption } from './options.js';
 import { startScanStack } from './scan-stack.js';
 import { format, printTable } from './stats.js';
-import { Teardown } from './teardown.js';
+import type { Teardown } from './teardown.js';
+import { runInterruptible } from './interruptible.js';
 
 type HangUp = 'FIN' | 'RST' | 'pipelined';
 type Fate = 'answered' | 'undecided' | 'redelivered' | 'lost' | 'other';
@@ -117,15 +117,5 @@ async function measure(options: Options, teardown: Teardown): Promise<void> {
 
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const shutdown = listenForShutdown({ info: (line) => console.log(line) });
-  const teardown = new Teardown();
-  try {
-    const measuring = measure(options, teardown);
-    measuring.catch(() => undefined);
-    await Promise.race([measuring, shutdown.received]);
-  } finally {
-    await teardown.run();
-    shutdown.dispose();
-    if (shutdown.abortSignal.aborted) process.exitCode = 130;
-  }
+  await runInterruptible((teardown) => measure(options, teardown));
 }

@@ -53,7 +53,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { listenForShutdown } from '../../gateway/cli/shutdown-signal.js';
 import { CODE_LENGTH } from '../../core/codes/code-format.js';
 import type { GatewayProcess } from '../../gateway/faults/fault-stack.js';
 import { scanJson } from '../../gateway/testing/scan-client.js';
@@ -64,8 +63,9 @@ import { sampleRss } from './rss-sampler.js';
 import { CodeSlices, writePathsFile } from './scan-paths.js';
 import { printHalfRate, printProgress, printRatios, printRuns, printSoak, printWorkersRatio, type CaseName, type CaseRun, type PauseKind } from './scan-report.js';
 import { startScanStack, type AofRewrite, type IngestPlacement, type WorkersMode } from './scan-stack.js';
-import { Teardown } from './teardown.js';
+import type { Teardown } from './teardown.js';
 import { ensureWrk, runWrk, type WrkResult } from './wrk-runner.js';
+import { runInterruptible } from './interruptible.js';
 
 const WARMUP_SECONDS = 2;
 /** How often the ingest's lag is read during a gateway run. */
@@ -311,19 +311,5 @@ async function measureAll(options: Options, teardown: Teardown, signal: AbortSig
 
 export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
-  const shutdown = listenForShutdown({ info: (line) => console.log(line) });
-  const teardown = new Teardown();
-  try {
-    const measuring = measureAll(options, teardown, shutdown.abortSignal);
-    // When a signal wins the race below, the abandoned measuring fails later: expected, not unhandled.
-    measuring.catch(() => undefined);
-    await Promise.race([measuring, shutdown.received]);
-  } catch (err) {
-    // What the signal broke (wrk killed, ...) is the interruption, not a failure of its own.
-    if (!shutdown.abortSignal.aborted) throw err;
-  } finally {
-    await teardown.run();
-    shutdown.dispose();
-    if (shutdown.abortSignal.aborted) process.exitCode = 130;
-  }
+  await runInterruptible((teardown, signal) => measureAll(options, teardown, signal));
 }
