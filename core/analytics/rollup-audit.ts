@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { campaignEventsPrunedBefore } from './pruned-events.js';
 import { campaignReviews, campaignScans, reviewRollups, scanRollups, type Rollup } from './rollups.js';
 
 export interface RollupDifference {
@@ -7,6 +8,12 @@ export interface RollupDifference {
   readonly extra: number;
   /** rows a recomputation gives that the rollup lacks (or holds with other values) */
   readonly missing: number;
+}
+
+export interface RollupComparison {
+  /** set when events the rollups count were pruned: nothing was compared */
+  readonly prunedBefore: Date | null;
+  readonly differences: readonly RollupDifference[];
 }
 
 function differenceQuery(rollup: Rollup, source: string): string {
@@ -20,12 +27,18 @@ function differenceQuery(rollup: Rollup, source: string): string {
 /**
  * Compares every rollup of a campaign with a recomputation from scan_events and review_decisions,
  * in one REPEATABLE READ snapshot (the ingest commits events and rollups together, so a
- * consistent snapshot must match exactly). Returns the tables that differ.
+ * consistent snapshot must match exactly). Returns the tables that differ; compares nothing
+ * when events the rollups count were pruned.
  */
-export async function compareRollups(pool: pg.Pool, campaignId: string): Promise<RollupDifference[]> {
+export async function compareRollups(pool: pg.Pool, campaignId: string): Promise<RollupComparison> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const prunedBefore = await campaignEventsPrunedBefore(client, campaignId);
+    if (prunedBefore !== null) {
+      await client.query('COMMIT');
+      return { prunedBefore, differences: [] };
+    }
     const differences: RollupDifference[] = [];
     const sources: [readonly Rollup[], string][] = [
       [scanRollups, campaignScans],
@@ -39,7 +52,7 @@ export async function compareRollups(pool: pg.Pool, campaignId: string): Promise
         if (extra > 0 || missing > 0) differences.push({ table: rollup.table, extra, missing });
       }
     await client.query('COMMIT');
-    return differences;
+    return { prunedBefore, differences };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -78,3 +78,11 @@ CREATE TABLE analytics_reviews_hourly (
 -- rebuilt from review_decisions alone; NULL on reviews ingested before this migration
 -- (the rebuild then takes the redemption's tier).
 ALTER TABLE review_decisions ADD COLUMN tier_id text;
+
+-- `scangate partitions prune` drops scan_events partitions of days before pruned_before; the
+-- rollups keep those days, so a rebuild or an audit of a campaign with rollups before it is
+-- refused (it would lose or miscount them). One row at most.
+CREATE TABLE scan_events_retention (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  pruned_before timestamptz NOT NULL
+);
