@@ -1,4 +1,4 @@
-import { consumesCode, Outcome } from '../scan/outcomes.js';
+import { consumingOutcomes, Outcome } from '../scan/outcomes.js';
 
 /**
  * The analytics rollups (migration 009), defined once. Each rollup is an aggregate of a source
@@ -23,8 +23,7 @@ export const scanSourceColumns = 'campaign_id, scanned_at, batch_id, region, out
 /** The columns a review rollup reads from its source (review_decisions' names, tier_id never null). */
 export const reviewSourceColumns = 'campaign_id, decided_at, tier_id, decision';
 
-const consuming = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));
-const redeemed = `NOT replay AND outcome IN (${consuming.join(', ')})`;
+const redeemed = `NOT replay AND outcome IN (${consumingOutcomes.join(', ')})`;
 const prizeReserved = `NOT replay AND outcome IN (${Outcome.Won}, ${Outcome.Held}) AND tier_id IS NOT NULL`;
 const hourOf = (column: string) => `date_bin('1 hour', ${column}, timestamptz '1970-01-01 00:00:00+00')`;
 /** reason_mask bits 0..30 (core/scan/reasons.ts uses the low ones) */
