@@ -23,12 +23,15 @@ const scansQuery = `
   SELECT outcome, replay, sum(scans)::bigint AS scans FROM analytics_hourly
   WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 GROUP BY outcome, replay`;
 
-/** Devices that scanned on the range's days, and those of them whose first scan fell on one of those days. */
+/**
+ * Devices that scanned on the range's days, and those whose first scan fell on one of them (a
+ * device first seen in the range is active in it): the second is an index range on first_seen.
+ */
 const devicesQuery = `
-  WITH active AS (SELECT DISTINCT device_id FROM analytics_device_days WHERE campaign_id = $1 AND ${rangeDays})
-  SELECT count(*) AS unique_devices,
-    count(*) FILTER (WHERE (d.first_seen AT TIME ZONE c.time_zone)::date >= ($2::timestamptz AT TIME ZONE c.time_zone)::date) AS new_devices
-  FROM active a JOIN analytics_devices d ON d.campaign_id = $1 AND d.device_id = a.device_id JOIN campaigns c ON c.id = $1`;
+  SELECT (SELECT count(DISTINCT device_id) FROM analytics_device_days WHERE campaign_id = $1 AND ${rangeDays}) AS unique_devices,
+    (SELECT count(*) FROM analytics_devices d, campaigns c WHERE c.id = $1 AND d.campaign_id = $1
+       AND d.first_seen >= (($2::timestamptz AT TIME ZONE c.time_zone)::date)::timestamp AT TIME ZONE c.time_zone
+       AND d.first_seen < ((($3::timestamptz - interval '1 millisecond') AT TIME ZONE c.time_zone)::date + 1)::timestamp AT TIME ZONE c.time_zone) AS new_devices`;
 
 /** Printed codes of the batches active now (activation is a state, not an event in the range). */
 const activatedQuery = `SELECT coalesce(sum(printed_count), 0)::bigint AS n FROM code_batches WHERE campaign_id = $1 AND status = 'active'`;
