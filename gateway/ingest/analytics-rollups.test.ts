@@ -6,6 +6,8 @@ import { readOverview } from '../../core/analytics/overview.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
 import { compareRollups } from '../../core/analytics/rollup-audit.js';
 import { allRollups } from '../../core/analytics/rollups.js';
+import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
+import { campaignKeys } from '../../core/redis/keys.js';
 import { ensureScanEventPartitions, pruneScanEventPartitions } from '../../core/db/partitions.js';
 import { isScangateError } from '../../core/errors.js';
 import { eventPayload, type StreamEntry } from '../../core/redis/stream-entry.js';
@@ -283,5 +285,28 @@ describe('analytics rollups', () => {
     expect(await storedRollups()).toEqual(expected);
     await expect(rebuildRollups(h.pool, CAMPAIGN)).rejects.toSatisfy((err) => isScangateError(err, 'GW_ERR_EVENTS_PRUNED'));
     expect(await compareRollups(h.pool, CAMPAIGN)).toEqual({ prunedBefore: new Date('2026-03-13T00:00:00Z'), differences: [] });
+  });
+});
+
+describe('live numbers', () => {
+  it('reads the outcomes, issued and held hashes of the campaign, labelled with source and time', async () => {
+    const h = await createIngestHarness();
+    try {
+      const keys = campaignKeys(h.t.prefix, 'live');
+      await h.t.redis.hset(keys.outcomes, { won: 5, no_prize: 3 });
+      await h.t.redis.hset(keys.issued, { grand: 4 });
+      await h.t.redis.hset(keys.held, { grand: 1 });
+      const readAt = new Date(T0);
+      expect(await readLiveNumbers(h.t.redis, h.t.prefix, 'live', () => readAt)).toEqual({
+        source: 'redis',
+        readAt,
+        outcomes: { won: 5, no_prize: 3 },
+        issued: { grand: 4 },
+        held: { grand: 1 },
+      });
+      expect(await readLiveNumbers(h.t.redis, h.t.prefix, 'none', () => readAt)).toEqual({ source: 'redis', readAt, outcomes: {}, issued: {}, held: {} });
+    } finally {
+      await h.close();
+    }
   });
 });
