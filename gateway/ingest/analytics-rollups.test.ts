@@ -5,7 +5,7 @@ import { readDiversion } from '../../core/analytics/diversion.js';
 import { readOverview } from '../../core/analytics/overview.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
 import { compareRollups } from '../../core/analytics/rollup-audit.js';
-import { allRollups } from '../../core/analytics/rollups.js';
+import { allRollups, lockCampaignRollupsShared } from '../../core/analytics/rollups.js';
 import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { ensureScanEventPartitions, pruneScanEventPartitions } from '../../core/db/partitions.js';
@@ -275,6 +275,24 @@ describe('analytics rollups', () => {
       const off = located.filter((d) => d.region !== shippedTo).length;
       expect(diverted.find((b) => b.batchId === batchId)).toEqual({ batchId, shippedTo, located: located.length, offRegion: off, offRegionShare: off / located.length });
     }
+  });
+
+  it('a rebuild waits for an ingest transaction of the campaign in flight, so it neither misses nor double-counts its rows', async () => {
+    const ingest = await h.pool.connect();
+    try {
+      await ingest.query('BEGIN');
+      await ingest.query(lockCampaignRollupsShared, [[CAMPAIGN]]);
+      let rebuilt = false;
+      const rebuild = rebuildRollups(h.pool, CAMPAIGN).then(() => (rebuilt = true));
+      await h.waitUntil('the rebuild waits for the lock', async () => (await h.count(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)) === 1);
+      expect(rebuilt).toBe(false);
+      await ingest.query('COMMIT');
+      await rebuild;
+      expect(rebuilt).toBe(true);
+    } finally {
+      ingest.release();
+    }
+    expect(await storedRollups()).toEqual(expected);
   });
 
   it('pruning keeps at least a week of events; once events are pruned, rebuild is refused and the audit compares nothing', async () => {
