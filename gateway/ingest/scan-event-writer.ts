@@ -13,9 +13,10 @@ import { lockCampaignRollupsShared, scanRollups, scanSourceColumns, upsertRollup
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
  * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions, then the batch's
- * review events (review-writer.ts). The analytics rollups (core/analytics/rollups.ts) are
- * updated in the same statement as scan_events, from the rows it returns as inserted. Event ids come from the stream, so a batch written twice
- * (acknowledgement lost, entry reclaimed) inserts nothing new.
+ * review events (review-writer.ts). Event ids come from the stream, so a batch written twice
+ * (acknowledgement lost, entry reclaimed) inserts nothing new. The analytics rollups
+ * (core/analytics/rollups.ts) are added up in the statement that inserts into scan_events, from
+ * the rows it returns as inserted, so a batch written twice changes none of them either.
  */
 
 // Session-scoped and emptied by every COMMIT/ROLLBACK, so a pooled connection reuses it as is.
