@@ -38,6 +38,7 @@ export const errorCatalogue = {
   GW_ERR_ADMIN_PASSWORD_WEAK: { status: 400, message: 'password must be at least 12 characters' },
   GW_ERR_ADMIN_USER_EXISTS: { status: 409, message: 'an admin user with this name exists' },
   GW_ERR_ADMIN_USER_UNKNOWN: { status: 404, message: 'no such admin user' },
+  GW_ERR_EVENTS_PRUNED: { status: 409, message: 'scan events of this campaign were pruned; its rollups cannot be recomputed' },
   GW_ERR_USAGE: { status: 400, message: 'command line usage error' },
   GW_ERR_INTERNAL: { status: 500, message: 'internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -35,3 +35,6 @@ export type OutcomeName = (typeof outcomeNames)[Outcome];
 export function consumesCode(outcome: Outcome): boolean {
   return outcome === Outcome.Won || outcome === Outcome.NoPrize || outcome === Outcome.Held;
 }
+
+/** The outcomes for which consumesCode holds, for SQL `IN` / `= ANY` lists. */
+export const consumingOutcomes: readonly Outcome[] = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));

@@ -11,10 +11,12 @@ import {
   redisMatchesPostgres,
   reviewsApplied,
   reviewsSettledOnce,
+  rollupsMatchEvents,
   streamDrained,
 } from './audit-checks.js';
 import { readPostgresFacts } from './postgres-facts.js';
 import { readRedisFacts } from './redis-facts.js';
+import { compareRollups } from '../../core/analytics/rollup-audit.js';
 
 export interface AuditTarget {
   readonly pool: pg.Pool;
@@ -33,6 +35,7 @@ export interface AuditTarget {
 export async function auditCampaign(target: AuditTarget): Promise<AuditReport> {
   const redis = await readRedisFacts(target.redis, target.keyPrefix, target.campaignId);
   const pg = await readPostgresFacts(target.pool, target.campaignId, redis.lastEntryId === '0-0' ? null : redis.lastEntryId);
+  const rollups = await compareRollups(target.pool, target.campaignId);
   return auditReport(target.campaignId, [
     outcomeCounts(pg),
     issuedWithinInventory(pg, target.inventory),
@@ -42,5 +45,6 @@ export async function auditCampaign(target: AuditTarget): Promise<AuditReport> {
     streamDrained(redis),
     ...(isDrained(redis) ? [redisMatchesPostgres(redis, pg), reviewsApplied(pg)] : []),
     noDeadLetters(pg),
+    rollupsMatchEvents(rollups),
   ]);
 }

@@ -1,4 +1,5 @@
 import type { AuditCheck } from './audit-report.js';
+import type { RollupComparison } from '../../core/analytics/rollup-audit.js';
 import type { PostgresFacts } from './postgres-facts.js';
 import type { RedisFacts } from './redis-facts.js';
 
@@ -62,4 +63,15 @@ export function reviewsSettledOnce(pg: PostgresFacts): AuditCheck {
 /** Every review decision shows in its redemption; only meaningful once drained (its held scan may still be in flight). */
 export function reviewsApplied(pg: PostgresFacts): AuditCheck {
   return { name: 'reviews_applied', ok: pg.reviewsUnapplied === 0, reviewsUnapplied: pg.reviewsUnapplied };
+}
+
+/** The analytics rollups equal a recomputation from the events (exactly: both commit together). */
+export function rollupsMatchEvents(comparison: RollupComparison): AuditCheck {
+  const { prunedBefore, differences } = comparison;
+  return {
+    name: 'rollups_match_events',
+    ok: differences.length === 0,
+    ...(prunedBefore === null ? {} : { detail: `not compared: events before ${prunedBefore.toISOString()} were pruned` }),
+    differences,
+  };
 }

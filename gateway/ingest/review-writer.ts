@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { Outcome } from '../../core/scan/outcomes.js';
 import type { ReviewEventRow } from './scan-event.js';
+import { reviewRollups, reviewSourceColumns, upsertRollupsFrom } from '../../core/analytics/rollups.js';
 
 /**
  * The review half of an ingest batch, inside the batch's transaction. Each review event becomes
@@ -14,15 +15,16 @@ import type { ReviewEventRow } from './scan-event.js';
  * after the first one committed and sees both rows.
  */
 
-const insertDecisions = `
+/** With rollups, the review rollup adds up the decisions inserted (fresh), like the scans'. */
+const insertDecisions = (rollups: boolean) => `
   WITH fresh AS (
-    INSERT INTO review_decisions (campaign_id, event_id, code, scan_id, decision, reviewer, note, decided_at)
-    SELECT campaign_id, event_id, code, scan_id, decision, reviewer, note, timestamptz 'epoch' + at_ms * interval '1 millisecond'
-    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-      AS r (campaign_id, event_id, code, scan_id, decision, reviewer, note, at_ms)
+    INSERT INTO review_decisions (campaign_id, event_id, code, scan_id, decision, reviewer, note, decided_at, tier_id)
+    SELECT campaign_id, event_id, code, scan_id, decision, reviewer, note, timestamptz 'epoch' + at_ms * interval '1 millisecond', tier_id
+    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[])
+      AS r (campaign_id, event_id, code, scan_id, decision, reviewer, note, at_ms, tier_id)
     ON CONFLICT (campaign_id, event_id) DO NOTHING
-    RETURNING campaign_id, event_id, code, scan_id, decision, reviewer, note, decided_at
-  )
+    RETURNING event_id, code, scan_id, reviewer, note, ${reviewSourceColumns}
+  ) ${rollups ? upsertRollupsFrom(reviewRollups, 'fresh') : ''}
   INSERT INTO audit_log (at, actor, action, subject, detail)
   SELECT decided_at, reviewer, 'review.' || decision, 'redemption:' || campaign_id || ':' || code,
     jsonb_build_object('scanId', scan_id, 'eventId', event_id, 'note', note)
@@ -41,10 +43,15 @@ const applyDecisions = `
     AND d.campaign_id = r.campaign_id AND d.code = r.code AND d.scan_id = r.event_id
     AND r.outcome = ${Outcome.Held} AND r.review IS NULL`;
 
-export async function writeReviews(client: pg.PoolClient, reviews: readonly ReviewEventRow[], held: { campaignIds: string[]; codes: string[] }): Promise<void> {
+export async function writeReviews(
+  client: pg.PoolClient,
+  reviews: readonly ReviewEventRow[],
+  held: { campaignIds: string[]; codes: string[] },
+  options: { rollups: boolean },
+): Promise<void> {
   if (reviews.length > 0) {
     const column = <K extends keyof ReviewEventRow>(key: K) => reviews.map((review) => review[key]);
-    await client.query(insertDecisions, [
+    await client.query(insertDecisions(options.rollups), [
       column('campaignId'),
       column('eventId'),
       column('code'),
@@ -53,6 +60,7 @@ export async function writeReviews(client: pg.PoolClient, reviews: readonly Revi
       column('reviewer'),
       column('note'),
       column('decidedAt'),
+      column('tierId'),
     ]);
   }
   const campaignIds = [...held.campaignIds, ...reviews.map((review) => review.campaignId)];

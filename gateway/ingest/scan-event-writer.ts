@@ -8,12 +8,15 @@ import type { IngestSink } from './batch-processor.js';
 import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import { writeReviews } from './review-writer.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
+import { lockCampaignRollupsShared, scanRollups, scanSourceColumns, upsertRollupsFrom } from '../../core/analytics/rollups.js';
 
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
  * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions, then the batch's
  * review events (review-writer.ts). Event ids come from the stream, so a batch written twice
- * (acknowledgement lost, entry reclaimed) inserts nothing new.
+ * (acknowledgement lost, entry reclaimed) inserts nothing new. The analytics rollups
+ * (core/analytics/rollups.ts) are added up in the statement that inserts into scan_events, from
+ * the rows it returns as inserted, so a batch written twice changes none of them either.
  */
 
 // Session-scoped and emptied by every COMMIT/ROLLBACK, so a pooled connection reuses it as is.
@@ -37,6 +40,12 @@ const insertScanEvents = `
   SELECT campaign_id, event_id, ${scannedAt}, code, batch_id, serial, device_id, ip, outcome,
     tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent
   FROM ingest_staging`;
+
+/** With rollups: the insert becomes the `fresh` CTE whose rows every rollup adds up. */
+function insertScanEventsStatement(rollups: boolean, onConflict: string): string {
+  if (!rollups) return `${insertScanEvents} ${onConflict}`;
+  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${upsertRollupsFrom(scanRollups, 'fresh')} SELECT 1`;
+}
 
 /** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */
 const insertRedemptions = `
@@ -98,9 +107,11 @@ export class ScanEventWriter implements IngestSink {
   private readonly ensuredDays = new Set<number>();
   private readonly stagingReady = new WeakSet<pg.PoolClient>();
 
+  /** `rollups: false` only for the benchmark that measures what the rollups cost the ingest */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ensurePartitions: EnsurePartitions,
+    private readonly options: { rollups: boolean } = { rollups: true },
   ) {}
 
   async writeEvents(events: readonly IngestEvent[]): Promise<void> {
@@ -116,11 +127,12 @@ export class ScanEventWriter implements IngestSink {
         this.stagingReady.add(client);
       }
       await client.query('BEGIN');
+      if (this.options.rollups) await client.query(lockCampaignRollupsShared, [[...new Set(events.map((event) => event.campaignId))]]);
       if (rows.length > 0) {
         await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(copyStaging)));
         await this.insertFromStaging(client);
       }
-      await writeReviews(client, reviews, heldCodes(rows));
+      await writeReviews(client, reviews, heldCodes(rows), this.options);
       await client.query('COMMIT');
     } catch (err) {
       // The connection may be mid-COPY or mid-transaction: drop it rather than reuse it.
@@ -140,12 +152,12 @@ export class ScanEventWriter implements IngestSink {
   private async insertFromStaging(client: pg.PoolClient): Promise<void> {
     await client.query('SAVEPOINT fresh_rows');
     try {
-      await client.query(insertScanEvents);
+      await client.query(insertScanEventsStatement(this.options.rollups, ''));
       await client.query(insertRedemptions, [consumingOutcomes]);
     } catch (err) {
       if (!(err instanceof Error && 'code' in err && err.code === uniqueViolation)) throw err;
       await client.query('ROLLBACK TO SAVEPOINT fresh_rows');
-      await client.query(`${insertScanEvents} ON CONFLICT DO NOTHING`);
+      await client.query(insertScanEventsStatement(this.options.rollups, 'ON CONFLICT DO NOTHING'));
       await client.query(`${insertRedemptions} ON CONFLICT DO NOTHING`, [consumingOutcomes]);
     }
   }

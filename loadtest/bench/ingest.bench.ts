@@ -46,7 +46,7 @@ const OUTCOME_MIX: EventMap[] = [
   { o: Outcome.Blocked, t: '', sc: 95, rs: 1, lat: undefined, lon: undefined, rg: '' },
 ];
 
-interface Measurement {
+export interface Measurement {
   readonly eventsPerSecond: number;
   readonly batches: number;
   readonly p50: number;
@@ -66,9 +66,21 @@ function timedSink(writer: ScanEventWriter, batchMillis: number[]): IngestSink {
   };
 }
 
-async function measure(config: AppConfig, redisUrl: string, pool: pg.Pool, batchSize: number, events: number, writers: number): Promise<Measurement> {
+export interface IngestRun {
+  readonly batchSize: number;
+  readonly events: number;
+  readonly writers: number;
+  /** the campaign the events belong to (its stream's name; the rollups need it in Postgres) */
+  readonly campaignId: string;
+  /** false: the ingest without analytics rollups, what analytics.bench.ts compares with */
+  readonly rollups: boolean;
+}
+
+/** One ingest run over a pre-filled stream of `events` decisions; shared with analytics.bench.ts. */
+export async function measure(config: AppConfig, redisUrl: string, pool: pg.Pool, run: IngestRun): Promise<Measurement> {
+  const { batchSize, events, writers } = run;
   const prefix = `sgbench:${randomBytes(4).toString('hex')}:`;
-  const stream = eventStream(prefix, `bench-${batchSize}`);
+  const stream = eventStream(prefix, run.campaignId);
   const redis = createRedisClient(redisUrl);
   const blockingRedis = createRedisClient(redisUrl);
   try {
@@ -82,7 +94,7 @@ async function measure(config: AppConfig, redisUrl: string, pool: pg.Pool, batch
       config: { ...config.ingest, batchMax: batchSize, batchWaitMs: 50, writers },
       redis,
       blockingRedis,
-      sink: timedSink(new ScanEventWriter(pool, ensureScanEventPartitions), batchMillis),
+      sink: timedSink(new ScanEventWriter(pool, ensureScanEventPartitions, { rollups: run.rollups }), batchMillis),
       metrics: createIngestMetrics(new Registry()),
       logger: pino({ level: 'warn' }),
       listStreams: async () => [stream],
@@ -125,7 +137,7 @@ export async function run(args: string[]): Promise<void> {
     console.log(`ingest: ${events} events per batch size, ${writers} batch writes in flight, one consumer; batch ms = COPY to COMMIT`);
     console.log(['batch', 'events/s', 'batches', 'p50 ms', 'p95 ms', 'p99 ms'].map((c) => c.padStart(9)).join(' '));
     for (const batchSize of BATCH_SIZES) {
-      const m = await measure(config, services.redis.url, pool, batchSize, events, writers);
+      const m = await measure(config, services.redis.url, pool, { batchSize, events, writers, campaignId: `bench-${batchSize}`, rollups: true });
       console.log(
         [String(batchSize), m.eventsPerSecond.toFixed(0), String(m.batches), m.p50.toFixed(1), m.p95.toFixed(1), m.p99.toFixed(1)].map((c) => c.padStart(9)).join(' '),
       );

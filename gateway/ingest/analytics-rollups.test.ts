@@ -1,0 +1,330 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyCampaign } from '../../core/campaigns/campaign-store.js';
+import { readBudgetBurn } from '../../core/analytics/budget-burn.js';
+import { readDiversion } from '../../core/analytics/diversion.js';
+import { readOverview } from '../../core/analytics/overview.js';
+import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
+import { compareRollups } from '../../core/analytics/rollup-audit.js';
+import { allRollups, lockCampaignRollupsShared } from '../../core/analytics/rollups.js';
+import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
+import { campaignKeys } from '../../core/redis/keys.js';
+import { ensureScanEventPartitions, pruneScanEventPartitions } from '../../core/db/partitions.js';
+import { isScangateError } from '../../core/errors.js';
+import { eventPayload, type StreamEntry } from '../../core/redis/stream-entry.js';
+import { Outcome } from '../../core/scan/outcomes.js';
+import { reasonBits } from '../../core/scan/reasons.js';
+import { decisionCampaign } from '../../core/testing/decision-fixtures.js';
+import { appendScanEvents, fakeCode, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
+import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
+import { decodeEvent } from './event-decoder.js';
+import { ScanEventWriter } from './scan-event-writer.js';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+/** 23:30 in Shanghai (UTC+8, no DST): the fixture's scans straddle local and UTC midnights. */
+const T0 = Date.UTC(2026, 2, 9, 15, 30);
+const CAMPAIGN = 'rollups';
+const DEVICES = 20;
+
+/** A decision of the fixture, in the terms the expectations are computed from. */
+interface Decision {
+  at: number;
+  batch: number;
+  serial: number;
+  device: number;
+  outcome: Outcome;
+  tier: string | null;
+  replay: boolean;
+  reasons: number;
+  region: string | null;
+}
+
+interface Review {
+  at: number;
+  serial: number;
+  batch: number;
+  decision: 'approve' | 'reject';
+  tier: string;
+}
+
+const deviceId = (n: number) => Buffer.alloc(16, n + 1).toString('base64url');
+
+/**
+ * 200 fresh codes (won, no prize, held: each code once), 60 replays of them by their device,
+ * 40 clones (already_redeemed by another device), 25 blocked and 15 limit_reached scans, over
+ * three batches, three regions (and unknown), 20 devices and about three days; half the held
+ * scans approved, the rest rejected.
+ */
+function fixture(batches: readonly number[]): { decisions: Decision[]; reviews: Review[] } {
+  const regions = [null, 'CN-SH', 'CN-BJ', 'CN-GD'];
+  const decisions: Decision[] = [];
+  const fresh: Decision[] = [];
+  for (let i = 0; i < 200; i++) {
+    const outcome = i % 10 === 0 ? Outcome.NoPrize : i % 7 === 0 ? Outcome.Held : Outcome.Won;
+    const d: Decision = {
+      at: T0 + (i % 70) * hour + i * 1000,
+      batch: batches[i % 3] as number,
+      serial: i,
+      device: (i * 7) % DEVICES,
+      outcome,
+      tier: outcome === Outcome.NoPrize ? null : i % 2 === 0 ? 'grand' : 'points',
+      replay: false,
+      reasons: outcome === Outcome.Held ? reasonBits.device_velocity | reasonBits.new_device_top_prize : 0,
+      region: regions[i % 4] ?? null,
+    };
+    fresh.push(d);
+  }
+  decisions.push(...fresh);
+  for (let i = 0; i < 60; i++) {
+    const first = fresh[i * 3] as Decision;
+    decisions.push({ ...first, at: first.at + 90_000, replay: true, region: regions[(i + 1) % 4] ?? null });
+  }
+  for (let i = 0; i < 40; i++) {
+    const first = fresh[i * 5] as Decision;
+    decisions.push({ ...first, at: first.at + 2 * hour, device: (first.device + 1) % DEVICES, outcome: Outcome.AlreadyRedeemed, tier: null, reasons: reasonBits.clone });
+  }
+  for (let i = 0; i < 40; i++)
+    decisions.push({
+      at: T0 + 3 * day + i * 60_000,
+      batch: batches[i % 2] as number,
+      serial: 500 + i,
+      device: i % 5,
+      outcome: i < 25 ? Outcome.Blocked : Outcome.LimitReached,
+      tier: null,
+      replay: false,
+      reasons: i < 25 ? reasonBits.device_velocity | reasonBits.ip_device_farm : 0,
+      region: regions[(i % 3) + 1] ?? null,
+    });
+  const held = fresh.filter((d) => d.outcome === Outcome.Held);
+  const reviews = held.map((d, i): Review => ({ at: d.at + 5 * hour, serial: d.serial, batch: d.batch, decision: i % 2 === 0 ? 'approve' : 'reject', tier: d.tier as string }));
+  return { decisions: decisions.sort((a, b) => a.at - b.at), reviews };
+}
+
+/** The rollups the fixture must give, computed here in TypeScript (not by the rollups' SQL). */
+function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Record<string, string[]> {
+  const count = (map: Map<string, number>, key: string, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
+  const hourOf = (at: number) => new Date(Math.floor(at / hour) * hour).toISOString();
+  const shanghaiDay = (at: number) => new Date(at + 8 * hour).toISOString().slice(0, 10);
+  const consumes = (d: Decision) => !d.replay && [Outcome.Won, Outcome.NoPrize, Outcome.Held].includes(d.outcome);
+  const hourly = new Map<string, number>();
+  const reasons = new Map<string, number>();
+  const deviceDays = new Map<string, number>();
+  const prizes = new Map<string, number>();
+  const devices = new Map<number, { first: number; last: number; scans: number; redeemed: number }>();
+  for (const d of decisions) {
+    count(hourly, [hourOf(d.at), d.batch, d.region ?? '', d.outcome, d.replay, d.tier ?? ''].join('|'));
+    for (let bit = 0; bit < 31; bit++) if (d.reasons & (1 << bit)) count(reasons, [hourOf(d.at), d.outcome, bit].join('|'));
+    count(deviceDays, [shanghaiDay(d.at), deviceId(d.device)].join('|'));
+    if (consumes(d) && d.tier !== null && d.outcome !== Outcome.NoPrize) count(prizes, [deviceId(d.device), d.tier].join('|'));
+    const seen = devices.get(d.device) ?? { first: d.at, last: d.at, scans: 0, redeemed: 0 };
+    devices.set(d.device, { first: Math.min(seen.first, d.at), last: Math.max(seen.last, d.at), scans: seen.scans + 1, redeemed: seen.redeemed + (consumes(d) ? 1 : 0) });
+  }
+  const reviewed = new Map<string, number>();
+  for (const r of reviews) count(reviewed, [hourOf(r.at), r.tier, r.decision].join('|'));
+  const rows = (map: Map<string, number>) => [...map].map(([key, n]) => `${key}|${n}`).sort();
+  return {
+    analytics_hourly: rows(hourly),
+    analytics_hourly_reasons: rows(reasons),
+    analytics_device_days: rows(deviceDays),
+    analytics_devices: [...devices].map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), s.scans, s.redeemed].join('|')).sort(),
+    analytics_device_prizes: rows(prizes),
+    analytics_reviews_hourly: rows(reviewed),
+  };
+}
+
+describe('analytics rollups', () => {
+  let h: IngestHarness;
+  let batches: number[];
+  let data: ReturnType<typeof fixture>;
+  let expected: Record<string, string[]>;
+
+  /** Each rollup's rows as the expectations spell them (campaign column left out). */
+  async function storedRollups(): Promise<Record<string, string[]>> {
+    const stored: Record<string, string[]> = {};
+    for (const { table, key, measures } of allRollups) {
+      const columns = [...key.slice(1), ...measures.map((m) => m.name)];
+      // a date column as text: node-postgres would make it a local midnight
+      const selected = columns.map((c) => (c === 'day' ? 'day::text AS day' : c));
+      const { rows } = await h.pool.query<Record<string, unknown>>(`SELECT ${selected.join(', ')} FROM ${table} WHERE campaign_id = $1`, [CAMPAIGN]);
+      const text = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
+      stored[table] = rows.map((row) => columns.map((c) => text(row[c])).join('|')).sort();
+    }
+    return stored;
+  }
+
+  async function streamEntries(): Promise<StreamEntry[]> {
+    const stream = h.stream(CAMPAIGN);
+    const raw = await h.t.redis.xrangeBuffer(stream.key, '-', '+');
+    return raw.map(([id, fields]) => ({ stream, id: id.toString(), fields, deliveries: 1 }));
+  }
+
+  const writeAgain = async (entries: readonly StreamEntry[]) =>
+    new ScanEventWriter(h.pool, ensureScanEventPartitions).writeEvents(entries.map((e) => decodeEvent(CAMPAIGN, e.id, eventPayload(e))));
+
+  beforeAll(async () => {
+    h = await createIngestHarness();
+    await applyCampaign(h.pool, decisionCampaign(CAMPAIGN, { window: { startsAt: new Date(T0 - day).toISOString(), endsAt: new Date(T0 + 10 * day).toISOString(), timeZone: 'Asia/Shanghai' } }), 'test');
+    const batch = async (name: string, region: string | null, status: string, printed: number) =>
+      (
+        await h.pool.query<{ id: number }>(
+          `INSERT INTO code_batches (campaign_id, name, region, serial_first, serial_last, printed_count, status) VALUES ($1, $2, $3, 0, $4, $5, $6) RETURNING id`,
+          [CAMPAIGN, name, region, printed - 1, printed, status],
+        )
+      ).rows[0]?.id as number;
+    batches = [await batch('rollups-sh', 'CN-SH', 'active', 1000), await batch('rollups-bj', 'CN-BJ', 'active', 2000), await batch('rollups-none', null, 'inactive', 1000)];
+    data = fixture(batches);
+    expected = expectedRollups(data);
+  });
+  afterAll(() => h.close());
+
+  it('after ingest (part of it written twice on the way), the rollups equal the hand-computed ones; a re-delivered batch changes nothing', async () => {
+    const stream = h.stream(CAMPAIGN);
+    const codeOf = (batch: number, serial: number) => fakeCodes.get(`${batch}:${serial}`) as string;
+    const fakeCodes = new Map<string, string>();
+    for (const d of data.decisions) if (!fakeCodes.has(`${d.batch}:${d.serial}`)) fakeCodes.set(`${d.batch}:${d.serial}`, fakeCode(d.batch, d.serial));
+    const scanMaps: EventMap[] = data.decisions.map((d) =>
+      scanEventMap(d.serial, {
+        at: d.at,
+        code: codeOf(d.batch, d.serial),
+        batch: d.batch,
+        dev: deviceId(d.device),
+        o: d.outcome,
+        t: d.tier ?? '',
+        rp: d.replay ? 1 : 0,
+        rs: d.reasons,
+        rg: d.region ?? '',
+      }),
+    );
+    await appendScanEvents(h.t.redis, stream.key, scanMaps);
+    const scans = await streamEntries();
+    const heldScanId = new Map<string, string>();
+    data.decisions.forEach((d, i) => {
+      if (d.outcome === Outcome.Held && !d.replay) heldScanId.set(`${d.batch}:${d.serial}`, (scans[i] as StreamEntry).id);
+    });
+    const reviewMaps: EventMap[] = data.reviews.map((r) => ({ v: 1, k: 'review', at: r.at, code: codeOf(r.batch, r.serial), scan: heldScanId.get(`${r.batch}:${r.serial}`), dec: r.decision, by: 'alice', note: '', t: r.tier }));
+    await appendScanEvents(h.t.redis, stream.key, reviewMaps);
+
+    // A consumer that committed the first 150 entries and died before XACK: they come again, inside larger batches.
+    await writeAgain(scans.slice(0, 150));
+    h.consumer().start();
+    await h.waitUntilDrained();
+    await h.stopConsumers();
+    expect(await storedRollups()).toEqual(expected);
+
+    await writeAgain(await streamEntries());
+    expect(await storedRollups()).toEqual(expected);
+    expect(await compareRollups(h.pool, CAMPAIGN)).toEqual({ prunedBefore: null, differences: [] });
+  });
+
+  it('analytics rebuild recomputes the same rollups from the events; the audit notices a rollup that drifted', async () => {
+    await h.pool.query(`UPDATE analytics_hourly SET scans = scans + 1 WHERE campaign_id = $1 AND outcome = ${Outcome.Won} AND NOT replay AND tier_id = 'grand' AND region = 'CN-BJ'`, [CAMPAIGN]);
+    await h.pool.query(`DELETE FROM analytics_device_days WHERE campaign_id = $1 AND device_id = $2`, [CAMPAIGN, deviceId(3)]);
+    const drifted = await compareRollups(h.pool, CAMPAIGN);
+    expect(drifted.differences.map((d) => d.table).sort()).toEqual(['analytics_device_days', 'analytics_hourly']);
+
+    expect(await rebuildRollups(h.pool, CAMPAIGN)).toEqual({ scans: data.decisions.length, reviews: data.reviews.length });
+    expect(await storedRollups()).toEqual(expected);
+    expect((await compareRollups(h.pool, CAMPAIGN)).differences).toEqual([]);
+  });
+
+  it('the page queries give the metrics computed by hand', async () => {
+    const { decisions, reviews } = data;
+    const range = { campaignId: CAMPAIGN, from: new Date(T0 - day), to: new Date(T0 + 5 * day) };
+    const { current, previous } = await readOverview(h.pool, range);
+    const redeemed = decisions.filter((d) => !d.replay && [Outcome.Won, Outcome.NoPrize, Outcome.Held].includes(d.outcome)).length;
+    const repeats = decisions.filter((d) => d.replay || d.outcome === Outcome.AlreadyRedeemed).length;
+    expect(current).toMatchObject({
+      scans: 340,
+      replays: 60,
+      codesRedeemed: 200,
+      codesActivated: 3000,
+      scanConversion: 200 / 3000,
+      repeatScanRate: 100 / 340,
+      uniqueDevices: DEVICES,
+      newDevices: DEVICES,
+      returningDevices: 0,
+    });
+    expect([redeemed, repeats, decisions.length]).toEqual([200, 100, 340]);
+    expect(previous.scans).toBe(0);
+
+    // The last local day alone: only devices 0–4 scanned on it (blocked / limit_reached), all seen before.
+    const lastDay = new Date(T0 + 3 * day + 30 * 60_000);
+    const lastDayRange = { campaignId: CAMPAIGN, from: lastDay, to: new Date(lastDay.getTime() + day) };
+    const shanghaiDay = (at: number) => new Date(at + 8 * hour).toISOString().slice(0, 10);
+    const onLastDay = new Set(decisions.filter((d) => shanghaiDay(d.at) === shanghaiDay(lastDay.getTime())).map((d) => d.device));
+    const firstDayOf = (device: number) => shanghaiDay(Math.min(...decisions.filter((d) => d.device === device).map((d) => d.at)));
+    const newOnLastDay = [...onLastDay].filter((device) => firstDayOf(device) === shanghaiDay(lastDay.getTime())).length;
+    const lastDayKpis = (await readOverview(h.pool, lastDayRange)).current;
+    expect({ unique: lastDayKpis.uniqueDevices, fresh: lastDayKpis.newDevices }).toEqual({ unique: onLastDay.size, fresh: newOnLastDay });
+
+    const burn = await readBudgetBurn(h.pool, CAMPAIGN, new Date(T0 + 4 * day), 3);
+    for (const tier of ['grand', 'points']) {
+      const reserved = decisions.filter((d) => !d.replay && d.tier === tier && (d.outcome === Outcome.Won || d.outcome === Outcome.Held)).length;
+      const rejected = reviews.filter((r) => r.tier === tier && r.decision === 'reject').length;
+      const heldLeft = decisions.filter((d) => !d.replay && d.tier === tier && d.outcome === Outcome.Held).length - reviews.filter((r) => r.tier === tier).length;
+      expect(burn.find((b) => b.tierId === tier)).toMatchObject({ issued: reserved - rejected, held: heldLeft });
+    }
+    expect(burn.find((b) => b.tierId === 'grand')?.valueSpent).toBe((burn.find((b) => b.tierId === 'grand')?.issued ?? 0) * 888);
+
+    const { batches: diverted } = await readDiversion(h.pool, range);
+    for (const [batchId, shippedTo] of [
+      [batches[0], 'CN-SH'],
+      [batches[1], 'CN-BJ'],
+    ] as const) {
+      const located = decisions.filter((d) => d.batch === batchId && d.region !== null);
+      const off = located.filter((d) => d.region !== shippedTo).length;
+      expect(diverted.find((b) => b.batchId === batchId)).toEqual({ batchId, shippedTo, located: located.length, offRegion: off, offRegionShare: off / located.length });
+    }
+  });
+
+  it('a rebuild waits for an ingest transaction of the campaign in flight, so it neither misses nor double-counts its rows', async () => {
+    const ingest = await h.pool.connect();
+    try {
+      await ingest.query('BEGIN');
+      await ingest.query(lockCampaignRollupsShared, [[CAMPAIGN]]);
+      let rebuilt = false;
+      const rebuild = rebuildRollups(h.pool, CAMPAIGN).then(() => (rebuilt = true));
+      await h.waitUntil('the rebuild waits for the lock', async () => (await h.count(`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)) === 1);
+      expect(rebuilt).toBe(false);
+      await ingest.query('COMMIT');
+      await rebuild;
+      expect(rebuilt).toBe(true);
+    } finally {
+      ingest.release();
+    }
+    expect(await storedRollups()).toEqual(expected);
+  });
+
+  it('pruning keeps at least a week of events; once events are pruned, rebuild is refused and the audit compares nothing', async () => {
+    await expect(pruneScanEventPartitions(h.pool, 3, new Date(T0 + 30 * day))).rejects.toSatisfy((err) => isScangateError(err, 'GW_ERR_USAGE'));
+    const dropped = await pruneScanEventPartitions(h.pool, 20, new Date(T0 + 30 * day));
+    expect(dropped).toEqual(['scan_events_20260309', 'scan_events_20260310', 'scan_events_20260311', 'scan_events_20260312']);
+    expect(await h.count(`SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1`, [CAMPAIGN])).toBe(0);
+    expect(await storedRollups()).toEqual(expected);
+    await expect(rebuildRollups(h.pool, CAMPAIGN)).rejects.toSatisfy((err) => isScangateError(err, 'GW_ERR_EVENTS_PRUNED'));
+    expect(await compareRollups(h.pool, CAMPAIGN)).toEqual({ prunedBefore: new Date('2026-03-13T00:00:00Z'), differences: [] });
+  });
+});
+
+describe('live numbers', () => {
+  it('reads the outcomes, issued and held hashes of the campaign, labelled with source and time', async () => {
+    const h = await createIngestHarness();
+    try {
+      const keys = campaignKeys(h.t.prefix, 'live');
+      await h.t.redis.hset(keys.outcomes, { won: 5, no_prize: 3 });
+      await h.t.redis.hset(keys.issued, { grand: 4 });
+      await h.t.redis.hset(keys.held, { grand: 1 });
+      const readAt = new Date(T0);
+      expect(await readLiveNumbers(h.t.redis, h.t.prefix, 'live', () => readAt)).toEqual({
+        source: 'redis',
+        readAt,
+        outcomes: { won: 5, no_prize: 3 },
+        issued: { grand: 4 },
+        held: { grand: 1 },
+      });
+      expect(await readLiveNumbers(h.t.redis, h.t.prefix, 'none', () => readAt)).toEqual({ source: 'redis', readAt, outcomes: {}, issued: {}, held: {} });
+    } finally {
+      await h.close();
+    }
+  });
+});
