@@ -1,12 +1,10 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoPath } from '../core/paths.js';
 import { auditTexts } from './audit/audit-page.js';
 import { locales } from './i18n/locale.js';
 import { createAdminHarness, type AdminHarness } from './testing/admin-harness.js';
+import { screenshots, serveToBrowser } from './testing/browser.js';
 
-const screenshots = repoPath('test-results', 'admin');
 
 let h: AdminHarness;
 let browser: Browser;
@@ -23,11 +21,7 @@ beforeAll(async () => {
   await agent.login(admin, h.password);
   await agent.get('/batches');
   await agent.post(`/batches/${h.batch.id}/activate`);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  await mkdir(screenshots, { recursive: true });
+  ({ base, browser } = await serveToBrowser(h));
 });
 
 afterAll(async () => {

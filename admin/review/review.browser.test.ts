@@ -1,11 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { unpack } from 'msgpackr';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { createBatch } from '../../core/campaigns/batches.js';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
-import { repoPath } from '../../core/paths.js';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { Outcome } from '../../core/scan/outcomes.js';
 import { reasonBits } from '../../core/scan/reasons.js';
@@ -14,8 +12,8 @@ import { locales } from '../i18n/locale.js';
 import { createAdminHarness, type AdminHarness } from '../testing/admin-harness.js';
 import { decideAndRecord } from '../testing/held-scans.js';
 import { reviewTexts } from './review-texts.js';
+import { screenshots, serveToBrowser } from '../testing/browser.js';
 
-const screenshots = repoPath('test-results', 'admin');
 const hour = 3_600_000;
 
 let h: AdminHarness;
@@ -33,11 +31,7 @@ beforeAll(async () => {
   await seedCampaignState(h.stack.t.redis, h.stack.t.prefix, campaign.id, [batch.id]);
   nextCode = codeSource(batch.id);
   reviewer = await h.user('reviewer', 'wang.fang');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  await mkdir(screenshots, { recursive: true });
+  ({ base, browser } = await serveToBrowser(h));
 });
 
 afterAll(async () => {

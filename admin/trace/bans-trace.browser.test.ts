@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaignFile } from '../../config/campaign-schema.js';
 import { repoPath } from '../../core/paths.js';
@@ -11,8 +10,8 @@ import { locales } from '../i18n/locale.js';
 import { insertScanRow } from '../testing/scan-rows.js';
 import { createAdminHarness, type AdminHarness } from '../testing/admin-harness.js';
 import { traceTexts } from './trace-texts.js';
+import { screenshots, serveToBrowser } from '../testing/browser.js';
 
-const screenshots = repoPath('test-results', 'admin');
 const campaign = loadCampaignFile(repoPath('config/campaigns/demo.json'));
 
 let h: AdminHarness;
@@ -25,11 +24,7 @@ beforeAll(async () => {
   h.now = Date.now();
   reviewer = await h.user('reviewer', 'rita');
   await seedCampaignState(h.stack.t.redis, h.stack.t.prefix, campaign.id, [h.batch.id]);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const address = h.app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  await mkdir(screenshots, { recursive: true });
+  ({ base, browser } = await serveToBrowser(h));
 });
 
 afterAll(async () => {
