@@ -38,7 +38,7 @@ async function scan(serial: number, deviceId: string) {
   const [decision] = await decideScans(h.stack.t.redis, h.stack.t.prefix, campaign, [fixtureScan(campaign, { code, batchId: h.batch.id, serial }, { deviceId, receivedAt: h.now })], h.now);
   if (!decision) throw new Error('no decision');
   // what the ingest would write (not under test here)
-  await insertScanRow(h.stack.pool, { campaignId: campaign.id, batchId: h.batch.id, eventId: decision.scanId, code, outcome: decision.outcome, at: new Date(h.now), deviceId, reasonMask: decision.reasonMask });
+  await insertScanRow(h.stack.pool, { campaignId: campaign.id, batchId: h.batch.id, eventId: decision.scanId, code, outcome: decision.outcome, at: new Date(h.now), deviceId, serial, reasonMask: decision.reasonMask, score: decision.score, tierId: decision.tierIndex >= 0 ? (campaign.tiers[decision.tierIndex]?.id ?? null) : null });
   return decision;
 }
 
