@@ -21,7 +21,7 @@ const BATCH = 1;
 const HELD_PER_CALL = 100;
 
 export async function run(args: string[]): Promise<void> {
-  const scans = countOption(args, '--scans', 2000);
+  const scans = countOption(args, 'scans', 2000);
   const server = await startPrivateRedis({ aof: true, appendfsync: 'always' });
   const redis = createRedisClient(server.url);
   try {
