@@ -6,6 +6,7 @@ import { batchCommand } from './batch.js';
 import { campaignCommand } from './campaign.js';
 import { codesCommand } from './codes.js';
 import { ingestCommand } from './ingest.js';
+import { loadtestCommand } from './loadtest.js';
 import { migrateCommand } from './migrate.js';
 import { mintCommand } from './mint.js';
 import { recoverCommand } from './recover.js';
@@ -13,4 +14,4 @@ import { serveCommand } from './serve.js';
 import { startCommand } from './start.js';
 
 /** Every `scangate` command, in the order `scangate --help` lists them. */
-export const commands: readonly CliCommand[] = [startCommand, migrateCommand, campaignCommand, mintCommand, batchCommand, codesCommand, recoverCommand, auditCommand, serveCommand, ingestCommand, adminCommand, adminUserCommand];
+export const commands: readonly CliCommand[] = [startCommand, migrateCommand, campaignCommand, mintCommand, batchCommand, codesCommand, recoverCommand, auditCommand, serveCommand, ingestCommand, adminCommand, adminUserCommand, loadtestCommand];
