@@ -1,0 +1,45 @@
+// @ts-check
+import { SCAN_LABELS } from './answers.js';
+import { config } from './config.js';
+
+/**
+ * The name k6 gives a sub-metric: `metric{tag:value,...}`. Thresholds are declared and the
+ * summary is read with this one spelling, so they always agree.
+ * @param {string} metric @param {Record<string, string>} tags
+ */
+export const submetric = (metric, tags) => `${metric}{${Object.entries(tags).map(([k, v]) => `${k}:${v}`).join(',')}}`;
+
+/**
+ * k6 hands handleSummary only the sub-metrics that have thresholds, so every count the report
+ * shows gets one that holds for any count; the contract's real limits are set by each suite.
+ * @param {string} metric @param {Record<string, string>[]} tagSets
+ * @returns {Record<string, string[]>}
+ */
+export function reported(metric, tagSets) {
+  return Object.fromEntries(tagSets.map((tags) => [submetric(metric, tags), ['count>=0']]));
+}
+
+/** @param {Record<string, string>} [tags] the scenario tags the per-outcome counts are split by */
+export const outcomeCounts = (tags = {}) => reported('scans', SCAN_LABELS.map((outcome) => Object.assign({}, tags, { outcome })));
+
+/**
+ * The SLOs every suite holds: transport failures, scan latency, checks, and no iteration dropped
+ * for lack of VUs (an arrival rate not kept is a failed load test, not a slow one).
+ * @param {Record<string, string[]>} [extra] the suite's business thresholds
+ * @returns {Record<string, string[]>}
+ */
+export function sloThresholds(extra = {}) {
+  const slos = {
+    http_req_failed: ['rate<0.01'],
+    'http_req_duration{name:scan}': [`p(95)<${config.p95Ms}`, `p(99)<${config.p99Ms}`],
+    checks: ['rate>0.99'],
+    dropped_iterations: ['count==0'],
+  };
+  return Object.assign(slos, outcomeCounts(), extra);
+}
+
+/** Options every suite shares: percentiles for the report, and no per-code `url` tag (metric cardinality). */
+export const commonOptions = {
+  summaryTrendStats: ['avg', 'med', 'p(90)', 'p(95)', 'p(99)', 'max'],
+  systemTags: ['status', 'method', 'name', 'scenario', 'check', 'error_code', 'expected_response'],
+};
