@@ -23,8 +23,9 @@ export function reported(metric, tagSets) {
 export const outcomeCounts = (tags = {}) => reported('scans', SCAN_LABELS.map((outcome) => Object.assign({}, tags, { outcome })));
 
 /**
- * The SLOs every suite holds: transport failures, scan latency, checks, and no iteration dropped
- * for lack of VUs (an arrival rate not kept is a failed load test, not a slow one).
+ * The SLOs every suite holds: transport failures, scan latency, checks, and the arrival rate kept:
+ * iterations dropped for lack of a free VU stay under 0.5% of RATE (k6 grows its VU pool in steps,
+ * so a ramp drops a few; a stack that cannot keep up drops many).
  * @param {Record<string, string[]>} [extra] the suite's business thresholds
  * @returns {Record<string, string[]>}
  */
@@ -33,7 +34,7 @@ export function sloThresholds(extra = {}) {
     http_req_failed: ['rate<0.01'],
     'http_req_duration{name:scan}': [`p(95)<${config.p95Ms}`, `p(99)<${config.p99Ms}`],
     checks: ['rate>0.99'],
-    dropped_iterations: ['count==0'],
+    dropped_iterations: [`rate<${Math.max(1, config.rate * 0.005)}`],
   };
   return Object.assign(slos, outcomeCounts(), extra);
 }
