@@ -23,7 +23,7 @@ const codes = codeSlice(target.pools.genuine, 0, CODES);
 export const options = Object.assign({}, commonOptions, {
   scenarios: {
     // Iteration i scans code i % CODES: the devices of one code arrive together, from many VUs.
-    clones: { executor: 'shared-iterations', vus: Math.min(config.maxVus, 100), iterations: CODES * DEVICES, maxDuration: '5m', exec: 'clone' },
+    clones: { executor: 'shared-iterations', vus: Math.min(config.maxVus, DEVICES), iterations: CODES * DEVICES, maxDuration: '5m', exec: 'clone' },
   },
   thresholds: sloThresholds({
     // Zero double-consumed codes, and none left unconsumed: exactly one consuming answer each.

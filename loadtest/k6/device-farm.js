@@ -10,7 +10,7 @@ import exec from 'k6/execution';
 import { agentOf, EMULATOR_AGENTS, HEADLESS_AGENTS } from './lib/agents.js';
 import { decidesFreshCode } from './lib/answers.js';
 import { config } from './lib/config.js';
-import { seconds } from './lib/durations.js';
+import { seconds, withHeadroom } from './lib/durations.js';
 import { splitPool } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
@@ -20,10 +20,10 @@ import { loadTarget } from './lib/target.js';
 
 const target = loadTarget(config.dataDir);
 const pools = splitPool(target.pools.genuine, { emulator: 0.5, headless: 0.5 });
-const perScenario = Math.ceil((config.rate / 2) * seconds(config.hold));
+const perScenario = withHeadroom((config.rate / 2) * seconds(config.hold));
 if (perScenario > pools.emulator.count) throw new Error(`device farm needs ${2 * perScenario} codes: prepare more with --codes`);
 
-const arrival = { executor: 'constant-arrival-rate', rate: Math.max(1, Math.round(config.rate / 2)), timeUnit: '1s', duration: config.hold, preAllocatedVUs: 25, maxVUs: config.maxVus };
+const arrival = { executor: 'constant-arrival-rate', rate: Math.max(1, Math.round(config.rate / 2)), timeUnit: '1s', duration: config.hold, preAllocatedVUs: 50, maxVUs: config.maxVus };
 export const options = Object.assign({}, commonOptions, {
   scenarios: {
     emulators: Object.assign({ exec: 'emulator', tags: { agent: 'emulator' } }, arrival),

@@ -10,7 +10,7 @@ import exec from 'k6/execution';
 import { agentOf, PHONE_AGENTS } from './lib/agents.js';
 import { decidesFreshCode } from './lib/answers.js';
 import { config } from './lib/config.js';
-import { seconds } from './lib/durations.js';
+import { seconds, withHeadroom } from './lib/durations.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
@@ -20,10 +20,10 @@ import { loadTarget } from './lib/target.js';
 
 const target = loadTarget(config.dataDir);
 const GENUINE_RATE = Number(__ENV.GENUINE_RATE || 20);
-const genuine = codeSlice(target.pools.genuine, 0, Math.ceil(GENUINE_RATE * seconds(config.hold)));
+const genuine = codeSlice(target.pools.genuine, 0, withHeadroom(GENUINE_RATE * seconds(config.hold)));
 const forged = target.pools.forged;
 
-const arrival = { executor: 'constant-arrival-rate', timeUnit: '1s', duration: config.hold, preAllocatedVUs: 50, maxVUs: config.maxVus };
+const arrival = { executor: 'constant-arrival-rate', timeUnit: '1s', duration: config.hold, preAllocatedVUs: 100, maxVUs: config.maxVus };
 export const options = Object.assign({}, commonOptions, {
   scenarios: {
     enumerators: Object.assign({ rate: config.rate, exec: 'enumerate', tags: { kind: 'forged' } }, arrival),

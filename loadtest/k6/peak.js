@@ -5,7 +5,7 @@
  * dropped, latency is inside the SLOs, and every fresh code is decided.
  */
 import { config } from './lib/config.js';
-import { arrivals } from './lib/durations.js';
+import { arrivals, withHeadroom } from './lib/durations.js';
 import { scanFreshCode } from './lib/fresh.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
@@ -18,7 +18,7 @@ const stages = [
   { target: config.rate, duration: '30s' },
   { target: config.rate, duration: config.hold },
 ];
-const codes = codeSlice(target.pools.genuine, 0, arrivals(0, stages));
+const codes = codeSlice(target.pools.genuine, 0, withHeadroom(arrivals(0, stages)));
 
 export const options = Object.assign({}, commonOptions, {
   scenarios: {

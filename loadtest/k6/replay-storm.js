@@ -25,7 +25,7 @@ const replaysChanged = new Counter('replays_changed');
 
 export const options = Object.assign({}, commonOptions, {
   scenarios: {
-    storm: { executor: 'constant-arrival-rate', rate: config.rate, timeUnit: '1s', duration: config.hold, preAllocatedVUs: 50, maxVUs: config.maxVus, exec: 'storm' },
+    storm: { executor: 'constant-arrival-rate', rate: config.rate, timeUnit: '1s', duration: config.hold, preAllocatedVUs: 100, maxVUs: config.maxVus, exec: 'storm' },
   },
   setupTimeout: '120s',
   thresholds: sloThresholds({ replays_changed: ['count==0'] }),

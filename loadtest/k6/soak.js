@@ -10,7 +10,7 @@ import { CookieJar } from 'k6/http';
 import { agentOf, PHONE_AGENTS } from './lib/agents.js';
 import { decidesFreshCode, sameDecision } from './lib/answers.js';
 import { config } from './lib/config.js';
-import { seconds } from './lib/durations.js';
+import { seconds, withHeadroom } from './lib/durations.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
@@ -20,7 +20,7 @@ import { loadTarget } from './lib/target.js';
 
 const target = loadTarget(config.dataDir);
 const REOPEN_EVERY = 10;
-const codes = codeSlice(target.pools.genuine, 0, Math.ceil(config.rate * seconds(config.duration)));
+const codes = codeSlice(target.pools.genuine, 0, withHeadroom(config.rate * seconds(config.duration)));
 
 export const options = Object.assign({}, commonOptions, {
   scenarios: {

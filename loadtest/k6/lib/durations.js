@@ -21,3 +21,6 @@ export function seconds(duration) {
   for (const part of parts) total += Number(part.slice(0, -1)) * units[/** @type {'h' | 'm' | 's'} */ (part.slice(-1))];
   return total;
 }
+
+/** k6 may start an iteration or two past a scenario's nominal arrivals: codes to set aside for `n`. @param {number} n */
+export const withHeadroom = (n) => Math.ceil(n * 1.01) + 10;
