@@ -64,3 +64,15 @@ export function locationFarFrom(bbox, n) {
 export function addressOf(group, n) {
   return `10.${group}.${Math.floor(n / 256) % 256}.${n % 256}`;
 }
+
+/**
+ * A phone's typo: one character of the code replaced by its neighbour in the alphabet. The
+ * signature no longer matches, so the answer is `invalid`.
+ * @param {string} code
+ */
+export function typo(code) {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const at = 20;
+  const next = alphabet[(alphabet.indexOf(code.charAt(at)) + 1) % alphabet.length];
+  return code.slice(0, at) + next + code.slice(at + 1);
+}
