@@ -11,7 +11,8 @@ import { config } from './lib/config.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
-import { commonOptions, sloThresholds, submetric } from './lib/slo.js';
+import { commonOptions, sloThresholds } from './lib/slo.js';
+import { submetric } from './lib/submetrics.js';
 import { summaryWriter } from './lib/summary.js';
 import { loadTarget } from './lib/target.js';
 

@@ -14,7 +14,8 @@ import { seconds, withHeadroom } from './lib/durations.js';
 import { splitPool } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
-import { commonOptions, outcomeCounts, reported, sloThresholds, submetric } from './lib/slo.js';
+import { commonOptions, outcomeCounts, sloThresholds } from './lib/slo.js';
+import { reported, submetric } from './lib/submetrics.js';
 import { summaryWriter } from './lib/summary.js';
 import { loadTarget } from './lib/target.js';
 

@@ -14,7 +14,8 @@ import { seconds, withHeadroom } from './lib/durations.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
 import { scan } from './lib/scan.js';
-import { commonOptions, outcomeCounts, sloThresholds, submetric } from './lib/slo.js';
+import { commonOptions, outcomeCounts, sloThresholds } from './lib/slo.js';
+import { submetric } from './lib/submetrics.js';
 import { summaryWriter } from './lib/summary.js';
 import { loadTarget } from './lib/target.js';
 

@@ -16,7 +16,8 @@ import { ACTORS, fraudReport, fraudSubmetrics, RULE_SETS } from './lib/fraud-rep
 import { addressOf, locationFarFrom, locationInside, splitPool, typo } from './lib/pools.js';
 import { requireReady, requireTrustedForwardedFor } from './lib/ready.js';
 import { scan } from './lib/scan.js';
-import { commonOptions, sloThresholds, submetric } from './lib/slo.js';
+import { commonOptions, sloThresholds } from './lib/slo.js';
+import { submetric } from './lib/submetrics.js';
 import { summaryWriter } from './lib/summary.js';
 import { loadTarget } from './lib/target.js';
 

@@ -8,7 +8,8 @@ import { arrivals, withHeadroom } from './lib/durations.js';
 import { scanFreshCode } from './lib/fresh.js';
 import { codeSlice } from './lib/pools.js';
 import { requireReady } from './lib/ready.js';
-import { commonOptions, sloThresholds, submetric } from './lib/slo.js';
+import { commonOptions, sloThresholds } from './lib/slo.js';
+import { submetric } from './lib/submetrics.js';
 import { summaryWriter } from './lib/summary.js';
 import { loadTarget } from './lib/target.js';
 

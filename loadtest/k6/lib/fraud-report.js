@@ -7,7 +7,7 @@
  */
 import { SCAN_LABELS } from './answers.js';
 import { table } from './report.js';
-import { reported, submetric } from './slo.js';
+import { reported, submetric } from './submetrics.js';
 
 export const ACTORS = ['legit', 'cloner', 'enumerator', 'farm', 'diverter', 'leaked_naive', 'leaked_careful'];
 export const RULE_SETS = ['on', 'off'];
@@ -49,14 +49,16 @@ export function actorFigures(data, actor, rules) {
   };
   /** @type {Record<string, number>} */
   const outcomes = {};
+  /** @param {string} outcome */
+  const scansOf = (outcome) => count(submetric('scans', Object.assign({ outcome }, tagsOf(actor, rules))));
   let scans = 0;
   for (const outcome of SCAN_LABELS) {
-    outcomes[outcome] = count(submetric('scans', Object.assign({ outcome }, tagsOf(actor, rules))));
-    scans += outcomes[outcome];
+    outcomes[outcome] = scansOf(outcome);
+    scans += scansOf(outcome);
   }
   // Typos are the phone's own mistake, answered correctly: they are not scans the rules judged.
-  const judged = scans - outcomes.invalid;
-  const bad = LEGIT_BAD.reduce((sum, outcome) => sum + outcomes[outcome], 0);
+  const judged = scans - scansOf('invalid');
+  const bad = LEGIT_BAD.reduce((sum, outcome) => sum + scansOf(outcome), 0);
   return {
     scans,
     outcomes,
@@ -75,7 +77,7 @@ export function fraudReport(data) {
   for (const actor of ACTORS) {
     for (const rules of RULE_SETS) {
       const f = actorFigures(data, actor, rules);
-      rows.push([actor, rules, String(f.scans), ...SHOWN.map((o) => String(f.outcomes[o])), String(f.codesRedeemed), f.prizeValue.toFixed(2)]);
+      rows.push([actor, rules, String(f.scans), ...SHOWN.map((o) => String(f.outcomes[o] || 0)), String(f.codesRedeemed), f.prizeValue.toFixed(2)]);
     }
   }
   const attackers = ACTORS.filter((a) => a !== 'legit');

@@ -1,7 +1,7 @@
 // @ts-check
 /** The readable report handleSummary writes beside summary.json: pure, so vitest tests it. */
 import { SCAN_LABELS } from './answers.js';
-import { submetric } from './slo.js';
+import { submetric } from './submetrics.js';
 
 /** @typedef {{ type: string, values: Record<string, number>, thresholds?: Record<string, { ok: boolean }> }} SummaryMetric */
 /** @typedef {{ metrics: Record<string, SummaryMetric>, state?: { testRunDurationMs: number } }} SummaryData */
@@ -42,7 +42,7 @@ export function headline(suite, data) {
   ];
   for (const name of Object.keys(data.metrics).sort()) {
     const metric = data.metrics[name];
-    for (const [expression, verdict] of Object.entries(metric.thresholds || {})) {
+    for (const [expression, verdict] of Object.entries((metric && metric.thresholds) || {})) {
       if (expression === 'count>=0') continue; // listed only so the summary carries the sub-metric
       lines.push(`  ${verdict.ok ? 'ok  ' : 'FAIL'} ${name} ${expression}`);
     }
