@@ -49,7 +49,8 @@ const arrivalRate = (perSecond) => ({ executor: 'constant-arrival-rate', rate: M
 /** @type {Record<string, object>} */
 const scenarios = {};
 for (const rules of RULE_SETS) {
-  scenarios[`legit_${rules}`] = actorScenario('legit', rules, 'legit', arrivalRate(3));
+  // A phone's iteration lasts up to ~20 s of pauses: its VUs are allocated up front rather than dropped arrivals.
+  scenarios[`legit_${rules}`] = actorScenario('legit', rules, 'legit', Object.assign(arrivalRate(3), { preAllocatedVUs: 80 }));
   scenarios[`cloner_${rules}`] = actorScenario('cloner', rules, 'cloner', arrivalRate(0.5));
   scenarios[`enumerator_${rules}`] = actorScenario('enumerator', rules, 'enumerator', arrivalRate(30));
   scenarios[`farm_${rules}`] = actorScenario('farm', rules, 'farm', arrivalRate(20));
