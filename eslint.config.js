@@ -32,7 +32,7 @@ export const importBoundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'loadtest/k6/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'loadtest/k6/**/*.js', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
