@@ -161,7 +161,7 @@ describe('awkward clients', () => {
 
 describe('defences', () => {
   it('past its forged-code budget an address gets 429 for further forged codes, while its genuine codes are still decided', async () => {
-    const limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 5, forgedWindowSeconds: 3600 } });
+    const limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 5, forgedWindowSeconds: 86_400 } });
     const limitedBase = `http://127.0.0.1:${limited.port}`;
     for (let i = 0; i < 5; i++) expect((await scanJson(limitedBase, `FORGED${i}`)).status).toBe(404);
     const refused = await scanJson(limitedBase, 'FORGED-AGAIN');
@@ -184,7 +184,7 @@ describe('defences', () => {
   });
 
   it('counts forged codes against the campaign their batch field names, and raises the enumeration alarm', async () => {
-    const alarmed = await harness.startGateway({ gateway: { forgedCampaignAlarmAt: 3, forgedWindowSeconds: 3600 } });
+    const alarmed = await harness.startGateway({ gateway: { forgedCampaignAlarmAt: 3, forgedWindowSeconds: 86_400 } });
     const alarmedBase = `http://127.0.0.1:${alarmed.port}`;
     const metricsOf = async () => (await fetch(`http://127.0.0.1:${alarmed.opsPort}/metrics`)).text();
     const forgedOfBatch = (code: string) => `${code.slice(0, -1)}${code.endsWith('0') ? '1' : '0'}`;

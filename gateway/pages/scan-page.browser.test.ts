@@ -35,9 +35,8 @@ beforeAll(async () => {
     }),
   );
   gateways.main = await harness.startGateway();
-  gateways.limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 1 } });
-  // One forged code uses up this address's budget on that gateway: its further forged codes are 429.
-  await fetch(`http://127.0.0.1:${gateways.limited.port}/S/FORGED`);
+  // Windows are fixed (aligned on multiples of their length): a day-long one does not roll over during the file.
+  gateways.limited = await harness.startGateway({ gateway: { forgedPerIpLimit: 1, forgedWindowSeconds: 86_400 } });
   gateways.deadRedis = await harness.startGateway({ redisUrl: `redis://127.0.0.1:${await findFreePort()}` });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -94,6 +93,8 @@ describe.each(locales)('scan page in Chromium at 390×844 (%s)', (locale) => {
     const desktop = await phone(locale, desktopAgent);
     await record('held', 200, gateways.main, batches.review.fresh(), desktop.context);
     await record('blocked', 200, gateways.main, batches.live.honeypots[locale === 'en' ? 0 : 1] ?? '');
+    // One forged code uses up this address's budget on that gateway: its further forged codes are 429.
+    await fetch(`http://127.0.0.1:${gateways.limited.port}/S/FORGED`);
     await record('rate_limited', 429, gateways.limited, 'FORGED');
     await record('unavailable', 503, gateways.deadRedis, batches.live.fresh());
 
