@@ -8,12 +8,12 @@ import { consumingOutcomes, Outcome } from '../scan/outcomes.js';
  * independent of the session's TimeZone); days are campaign-local.
  */
 
-type Merge = 'sum' | 'min' | 'max';
+type Merge = 'sum' | 'min' | 'max' | 'day_union' | 'count_sum';
 
 export interface Rollup {
   readonly table: string;
   readonly key: readonly string[];
-  readonly measures: readonly { readonly name: string; readonly merge: Merge }[];
+  readonly measures: readonly { readonly name: string; readonly merge: Merge; readonly previous?: true }[];
   /** SELECT of key columns then measures from `source`, one row per key */
   select(source: string): string;
 }
@@ -48,32 +48,61 @@ export const scanRollups: readonly Rollup[] = [
       WHERE reason_mask <> 0 GROUP BY 1, 2, 3, 4`,
   },
   {
-    table: 'analytics_device_days',
-    key: ['campaign_id', 'day', 'device_id'],
-    measures: [{ name: 'scans', merge: 'sum' }],
-    select: (source) => `
-      SELECT s.campaign_id, (s.scanned_at AT TIME ZONE c.time_zone)::date, s.device_id, count(*)
-      FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2, 3`,
-  },
-  {
     table: 'analytics_devices',
     key: ['campaign_id', 'device_id'],
     measures: [
       { name: 'first_seen', merge: 'min' },
       { name: 'last_seen', merge: 'max' },
+      { name: 'days', merge: 'day_union', previous: true },
       { name: 'scans', merge: 'sum' },
-      { name: 'codes_redeemed', merge: 'sum' },
+      { name: 'codes_redeemed', merge: 'sum', previous: true },
+      { name: 'prizes', merge: 'count_sum', previous: true },
     ],
+    // per device and prize tier first (NULL: no prize reserved), so each tier is one key of prizes
     select: (source) => `
-      SELECT campaign_id, device_id, min(scanned_at), max(scanned_at), count(*), count(*) FILTER (WHERE ${redeemed})
-      FROM ${source} GROUP BY 1, 2`,
+      SELECT campaign_id, device_id, min(first_seen), max(last_seen), analytics_day_union_agg(days), sum(scans), sum(codes_redeemed),
+        coalesce(jsonb_object_agg(prize_tier, prizes) FILTER (WHERE prize_tier IS NOT NULL), '{}')
+      FROM (
+        SELECT s.campaign_id, s.device_id, CASE WHEN ${prizeReserved} THEN s.tier_id END AS prize_tier, min(s.scanned_at) AS first_seen, max(s.scanned_at) AS last_seen,
+          array_agg(DISTINCT (s.scanned_at AT TIME ZONE c.time_zone)::date ORDER BY (s.scanned_at AT TIME ZONE c.time_zone)::date) AS days,
+          count(*) AS scans, count(*) FILTER (WHERE ${redeemed}) AS codes_redeemed, count(*) AS prizes
+        FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2, 3
+      ) per_tier GROUP BY 1, 2`,
+  },
+];
+
+/** The columns a device rollup reads from its source: device states, each counted `weight` times (±1). */
+export const deviceStateColumns = 'campaign_id, weight, days, codes_redeemed, prizes';
+
+/**
+ * Counts over devices, added up from device states: the states a batch gave its devices (+1)
+ * and the states it replaced (−1), so a device moves between rows as its scans change; a
+ * rebuild or an audit counts the stored devices (+1).
+ */
+export const deviceRollups: readonly Rollup[] = [
+  {
+    table: 'analytics_device_spans',
+    key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed'],
+    measures: [{ name: 'devices', merge: 'sum' }],
+    select: (source) => `
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, sum(weight)
+      FROM ${source} GROUP BY 1, 2, 3, 4 HAVING sum(weight) <> 0`,
   },
   {
-    table: 'analytics_device_prizes',
-    key: ['campaign_id', 'device_id', 'tier_id'],
+    table: 'analytics_device_span_prizes',
+    key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed', 'tier_id'],
     measures: [{ name: 'prizes', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, device_id, tier_id, count(*) FROM ${source} WHERE ${prizeReserved} GROUP BY 1, 2, 3`,
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, p.key, sum(weight * p.value::bigint)
+      FROM ${source}, jsonb_each_text(prizes) p GROUP BY 1, 2, 3, 4, 5 HAVING sum(weight * p.value::bigint) <> 0`,
+  },
+  {
+    table: 'analytics_device_gaps',
+    key: ['campaign_id', 'after_day', 'before_day'],
+    measures: [{ name: 'devices', merge: 'sum' }],
+    select: (source) => `
+      SELECT campaign_id, days[i], days[i + 1], sum(weight)
+      FROM ${source}, generate_series(1, cardinality(days) - 1) i WHERE days[i + 1] > days[i] + 1 GROUP BY 1, 2, 3 HAVING sum(weight) <> 0`,
   },
 ];
 
@@ -87,11 +116,13 @@ export const reviewRollups: readonly Rollup[] = [
   },
 ];
 
-export const allRollups: readonly Rollup[] = [...scanRollups, ...reviewRollups];
+export const allRollups: readonly Rollup[] = [...scanRollups, ...deviceRollups, ...reviewRollups];
 
-function merged(table: string, { name, merge }: Rollup['measures'][number]): string {
-  if (merge === 'sum') return `${name} = ${table}.${name} + excluded.${name}`;
-  return `${name} = ${merge === 'min' ? 'least' : 'greatest'}(${table}.${name}, excluded.${name})`;
+const mergeFunctions: Record<Exclude<Merge, 'sum'>, string> = { min: 'least', max: 'greatest', day_union: 'analytics_day_union', count_sum: 'analytics_count_sum' };
+
+function merged(table: string, { name, merge, previous }: Rollup['measures'][number]): string {
+  const value = merge === 'sum' ? `${table}.${name} + excluded.${name}` : `${mergeFunctions[merge]}(${table}.${name}, excluded.${name})`;
+  return previous ? `${name} = ${value}, previous_${name} = ${table}.${name}` : `${name} = ${value}`;
 }
 
 /**
@@ -101,9 +132,27 @@ function merged(table: string, { name, merge }: Rollup['measures'][number]): str
 export function upsertRollup(rollup: Rollup, source: string): string {
   const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)];
   const order = rollup.key.map((_, i) => i + 1).join(', ');
+  const returning = rollup.measures.some((m) => m.previous) ? ' RETURNING *' : '';
   return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}
-    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}`;
+    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returning}`;
 }
+
+/**
+ * The rows a rollup holds: a device count that went back to 0 (all of its devices moved on) stays
+ * as a row of zeros, which every sum reads as no row.
+ */
+export function storedRollupRows(rollup: Rollup, columns: string): string {
+  const counts = rollup.measures.every((m) => m.merge === 'sum');
+  return `SELECT ${columns} FROM ${rollup.table} WHERE campaign_id = $1${counts ? ` AND (${rollup.measures.map((m) => `${m.name} <> 0`).join(' OR ')})` : ''}`;
+}
+
+/** The states the devices CTE gave its devices (+1) and those it replaced (−1). */
+const changedDeviceStates = (devices: string) => `
+  SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${devices}
+  UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${devices} WHERE previous_days IS NOT NULL`;
+
+/** A campaign's stored devices as a device rollup source (audit). */
+export const campaignDevices = `SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM analytics_devices WHERE campaign_id = $1`;
 
 /**
  * Data-modifying CTEs (`rollup_0 AS (INSERT …), …`) that add `source`'s aggregates to each rollup;
@@ -111,6 +160,13 @@ export function upsertRollup(rollup: Rollup, source: string): string {
  */
 export function upsertRollupsFrom(rollups: readonly Rollup[], source: string): string {
   return rollups.map((rollup, i) => `, rollup_${i} AS (${upsertRollup(rollup, source)})`).join('');
+}
+
+/** upsertRollupsFrom for scans: the scan rollups, then the device rollups from what the devices' upsert returned. */
+export function upsertScanRollupsFrom(source: string): string {
+  const devices = `rollup_${scanRollups.findIndex((r) => r.table === 'analytics_devices')}`;
+  const deviceCtes = deviceRollups.map((rollup, i) => `, device_rollup_${i} AS (${upsertRollup(rollup, 'device_states')})`).join('');
+  return `${upsertRollupsFrom(scanRollups, source)}, device_states AS (${changedDeviceStates(devices)})${deviceCtes}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { readDiversion } from '../../core/analytics/diversion.js';
 import { readOverview } from '../../core/analytics/overview.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
 import { compareRollups } from '../../core/analytics/rollup-audit.js';
-import { allRollups, lockCampaignRollupsShared } from '../../core/analytics/rollups.js';
+import { allRollups, lockCampaignRollupsShared, storedRollupRows } from '../../core/analytics/rollups.js';
 import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { ensureScanEventPartitions, pruneScanEventPartitions } from '../../core/db/partitions.js';
@@ -108,16 +108,32 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   const consumes = (d: Decision) => !d.replay && [Outcome.Won, Outcome.NoPrize, Outcome.Held].includes(d.outcome);
   const hourly = new Map<string, number>();
   const reasons = new Map<string, number>();
-  const deviceDays = new Map<string, number>();
-  const prizes = new Map<string, number>();
-  const devices = new Map<number, { first: number; last: number; scans: number; redeemed: number }>();
+  const devices = new Map<number, { first: number; last: number; days: Set<string>; scans: number; redeemed: number; prizes: Map<string, number> }>();
   for (const d of decisions) {
     count(hourly, [hourOf(d.at), d.batch, d.region ?? '', d.outcome, d.replay, d.tier ?? ''].join('|'));
     for (let bit = 0; bit < 31; bit++) if (d.reasons & (1 << bit)) count(reasons, [hourOf(d.at), d.outcome, bit].join('|'));
-    count(deviceDays, [shanghaiDay(d.at), deviceId(d.device)].join('|'));
-    if (consumes(d) && d.tier !== null && d.outcome !== Outcome.NoPrize) count(prizes, [deviceId(d.device), d.tier].join('|'));
-    const seen = devices.get(d.device) ?? { first: d.at, last: d.at, scans: 0, redeemed: 0 };
-    devices.set(d.device, { first: Math.min(seen.first, d.at), last: Math.max(seen.last, d.at), scans: seen.scans + 1, redeemed: seen.redeemed + (consumes(d) ? 1 : 0) });
+    const seen = devices.get(d.device) ?? { first: d.at, last: d.at, days: new Set<string>(), scans: 0, redeemed: 0, prizes: new Map<string, number>() };
+    seen.first = Math.min(seen.first, d.at);
+    seen.last = Math.max(seen.last, d.at);
+    seen.days.add(shanghaiDay(d.at));
+    seen.scans += 1;
+    if (consumes(d)) seen.redeemed += 1;
+    if (consumes(d) && d.tier !== null && d.outcome !== Outcome.NoPrize) count(seen.prizes, d.tier);
+    devices.set(d.device, seen);
+  }
+  // jsonb's text: keys by length, then bytes
+  const prizesText = (prizes: Map<string, number>) =>
+    `{${[...prizes].sort(([a], [b]) => a.length - b.length || (a < b ? -1 : 1)).map(([tier, n]) => `"${tier}": ${n}`).join(', ')}}`;
+  const spans = new Map<string, number>();
+  const spanPrizes = new Map<string, number>();
+  const gaps = new Map<string, number>();
+  for (const s of devices.values()) {
+    const days = [...s.days].sort();
+    const span = [days[0], days[days.length - 1], s.redeemed].join('|');
+    count(spans, span);
+    for (const [tier, n] of s.prizes) count(spanPrizes, `${span}|${tier}`, n);
+    for (let i = 0; i + 1 < days.length; i++)
+      if (Date.parse(days[i + 1] as string) - Date.parse(days[i] as string) > day) count(gaps, `${days[i]}|${days[i + 1]}`);
   }
   const reviewed = new Map<string, number>();
   for (const r of reviews) count(reviewed, [hourOf(r.at), r.tier, r.decision].join('|'));
@@ -125,9 +141,12 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   return {
     analytics_hourly: rows(hourly),
     analytics_hourly_reasons: rows(reasons),
-    analytics_device_days: rows(deviceDays),
-    analytics_devices: [...devices].map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), s.scans, s.redeemed].join('|')).sort(),
-    analytics_device_prizes: rows(prizes),
+    analytics_devices: [...devices]
+      .map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), `{${[...s.days].sort().join(',')}}`, s.scans, s.redeemed, prizesText(s.prizes)].join('|'))
+      .sort(),
+    analytics_device_spans: rows(spans),
+    analytics_device_span_prizes: rows(spanPrizes),
+    analytics_device_gaps: rows(gaps),
     analytics_reviews_hourly: rows(reviewed),
   };
 }
@@ -141,11 +160,12 @@ describe('analytics rollups', () => {
   /** Each rollup's rows as the expectations spell them (campaign column left out). */
   async function storedRollups(): Promise<Record<string, string[]>> {
     const stored: Record<string, string[]> = {};
-    for (const { table, key, measures } of allRollups) {
+    for (const rollup of allRollups) {
+      const { table, key, measures } = rollup;
       const columns = [...key.slice(1), ...measures.map((m) => m.name)];
-      // a date column as text: node-postgres would make it a local midnight
-      const selected = columns.map((c) => (c === 'day' ? 'day::text AS day' : c));
-      const { rows } = await h.pool.query<Record<string, unknown>>(`SELECT ${selected.join(', ')} FROM ${table} WHERE campaign_id = $1`, [CAMPAIGN]);
+      // dates, date arrays and jsonb as Postgres prints them: node-postgres would make a date a local midnight
+      const selected = columns.map((c) => (/(^|_)days?$/.test(c) || c === 'prizes' ? `${c}::text AS ${c}` : c));
+      const { rows } = await h.pool.query<Record<string, unknown>>(storedRollupRows(rollup, selected.join(', ')), [CAMPAIGN]);
       const text = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
       stored[table] = rows.map((row) => columns.map((c) => text(row[c])).join('|')).sort();
     }
@@ -218,9 +238,9 @@ describe('analytics rollups', () => {
 
   it('analytics rebuild recomputes the same rollups from the events; the audit notices a rollup that drifted', async () => {
     await h.pool.query(`UPDATE analytics_hourly SET scans = scans + 1 WHERE campaign_id = $1 AND outcome = ${Outcome.Won} AND NOT replay AND tier_id = 'grand' AND region = 'CN-BJ'`, [CAMPAIGN]);
-    await h.pool.query(`DELETE FROM analytics_device_days WHERE campaign_id = $1 AND device_id = $2`, [CAMPAIGN, deviceId(3)]);
+    await h.pool.query(`UPDATE analytics_devices SET days = days[1:1] WHERE campaign_id = $1 AND device_id = $2`, [CAMPAIGN, deviceId(3)]);
     const drifted = await compareRollups(h.pool, CAMPAIGN);
-    expect(drifted.differences.map((d) => d.table).sort()).toEqual(['analytics_device_days', 'analytics_hourly']);
+    expect(drifted.differences.map((d) => d.table).sort()).toEqual(['analytics_device_span_prizes', 'analytics_device_spans', 'analytics_devices', 'analytics_hourly']);
 
     expect(await rebuildRollups(h.pool, CAMPAIGN)).toEqual({ scans: data.decisions.length, reviews: data.reviews.length });
     expect(await storedRollups()).toEqual(expected);
