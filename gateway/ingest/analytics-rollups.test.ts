@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
 import { readBudgetBurn } from '../../core/analytics/budget-burn.js';
+import { readDeviceSegments } from '../../core/analytics/device-segments.js';
 import { readDiversion } from '../../core/analytics/diversion.js';
 import { readOverview } from '../../core/analytics/overview.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
@@ -323,6 +324,68 @@ describe('analytics rollups', () => {
     expect(await storedRollups()).toEqual(expected);
     await expect(rebuildRollups(h.pool, CAMPAIGN)).rejects.toSatisfy((err) => isScangateError(err, 'GW_ERR_EVENTS_PRUNED'));
     expect(await compareRollups(h.pool, CAMPAIGN)).toEqual({ prunedBefore: new Date('2026-03-13T00:00:00Z'), differences: [] });
+  });
+});
+
+describe('device spans and gaps', () => {
+  it('batches arriving out of day order move each device between spans and gaps; unique and new devices per range and the segments are exact', async () => {
+    const h = await createIngestHarness();
+    try {
+      const campaign = 'spans';
+      await applyCampaign(h.pool, decisionCampaign(campaign, { window: { startsAt: new Date(T0 - day).toISOString(), endsAt: new Date(T0 + 60 * day).toISOString(), timeZone: 'Asia/Shanghai' } }), 'test');
+      // local day n of the fixture at noon in Shanghai (T0 is 23:30 there)
+      const noonOf = (n: number) => T0 + 12.5 * hour + n * day;
+      const [a, b, c] = [deviceId(0), deviceId(1), deviceId(2)];
+      // device a scans on days 0, 4 and 2, b on 0 and 5, c on 3; each scan wins a grand prize
+      const scans: [string, number][] = [
+        [a, 4],
+        [b, 5],
+        [a, 0],
+        [b, 0],
+        [c, 3],
+        [a, 2],
+      ];
+      const stream = h.stream(campaign);
+      await appendScanEvents(h.t.redis, stream.key, scans.map(([dev, n], serial) => scanEventMap(serial, { at: noonOf(n), dev, t: 'grand' })));
+      const entries = (await h.t.redis.xrangeBuffer(stream.key, '-', '+')).map(([id, fields]): StreamEntry => ({ stream, id: id.toString(), fields, deliveries: 1 }));
+      const writer = new ScanEventWriter(h.pool, ensureScanEventPartitions);
+      for (const batch of [entries.slice(0, 2), entries.slice(2, 5), entries.slice(5)]) await writer.writeEvents(batch.map((e) => decodeEvent(campaign, e.id, eventPayload(e))));
+
+      const localDay = (n: number) => new Date(noonOf(n) + 8 * hour).toISOString().slice(0, 10);
+      const nonZero = async (table: string, columns: string) =>
+        (await h.pool.query<{ row: string }>(`SELECT concat_ws('|', ${columns}) AS row FROM ${table} WHERE campaign_id = $1 AND devices <> 0 ORDER BY 1`, [campaign])).rows.map((r) => r.row);
+      expect(await nonZero('analytics_device_gaps', 'after_day, before_day, devices')).toEqual([`${localDay(0)}|${localDay(2)}|1`, `${localDay(0)}|${localDay(5)}|1`, `${localDay(2)}|${localDay(4)}|1`]);
+      expect(await nonZero('analytics_device_spans', 'first_day, last_day, codes_redeemed, devices')).toEqual([`${localDay(0)}|${localDay(4)}|3|1`, `${localDay(0)}|${localDay(5)}|2|1`, `${localDay(3)}|${localDay(3)}|1|1`]);
+
+      const devicesOn = async (first: number, last: number) => {
+        const from = new Date(T0 + 30 * 60_000 + first * day); // local midnight starting day `first`
+        const { current } = await readOverview(h.pool, { campaignId: campaign, from, to: new Date(from.getTime() + (last - first + 1) * day) });
+        return [current.uniqueDevices, current.newDevices];
+      };
+      expect(await devicesOn(0, 0)).toEqual([2, 2]);
+      expect(await devicesOn(1, 1)).toEqual([0, 0]);
+      expect(await devicesOn(2, 2)).toEqual([1, 0]);
+      expect(await devicesOn(3, 3)).toEqual([1, 1]);
+      expect(await devicesOn(1, 3)).toEqual([2, 1]);
+      expect(await devicesOn(3, 5)).toEqual([3, 1]);
+      expect(await devicesOn(0, 5)).toEqual([3, 3]);
+
+      const grandPrizes = (n: number) => ({ CNY: n * 888 });
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(5)))).toEqual([{ segment: 'new', devices: 3, codesRedeemed: 6, value: grandPrizes(6) }]);
+      // day 9: the last 7 days are 3..9, so c (first seen on 3) is new, a and b (on 0) active
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(9)))).toEqual([
+        { segment: 'active', devices: 2, codesRedeemed: 5, value: grandPrizes(5) },
+        { segment: 'new', devices: 1, codesRedeemed: 1, value: grandPrizes(1) },
+      ]);
+      // day 34: the last 30 days are 5..34: only b (last seen on 5) is active
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(34)))).toEqual([
+        { segment: 'active', devices: 1, codesRedeemed: 2, value: grandPrizes(2) },
+        { segment: 'lapsing', devices: 2, codesRedeemed: 4, value: grandPrizes(4) },
+      ]);
+      expect((await compareRollups(h.pool, campaign)).differences).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });
 
