@@ -8,7 +8,7 @@ import { consumingOutcomes, Outcome } from '../scan/outcomes.js';
  * independent of the session's TimeZone); days are campaign-local.
  */
 
-type Merge = 'sum' | 'min' | 'max' | 'day_union' | 'count_sum';
+type Merge = 'sum' | 'min' | 'max' | 'union' | 'concat';
 
 export interface Rollup {
   readonly table: string;
@@ -53,21 +53,16 @@ export const scanRollups: readonly Rollup[] = [
     measures: [
       { name: 'first_seen', merge: 'min' },
       { name: 'last_seen', merge: 'max' },
-      { name: 'days', merge: 'day_union', previous: true },
+      { name: 'days', merge: 'union', previous: true },
       { name: 'scans', merge: 'sum' },
       { name: 'codes_redeemed', merge: 'sum', previous: true },
-      { name: 'prizes', merge: 'count_sum', previous: true },
+      { name: 'prizes', merge: 'concat', previous: true },
     ],
-    // per device and prize tier first (NULL: no prize reserved), so each tier is one key of prizes
     select: (source) => `
-      SELECT campaign_id, device_id, min(first_seen), max(last_seen), analytics_day_union_agg(days), sum(scans), sum(codes_redeemed),
-        coalesce(jsonb_object_agg(prize_tier, prizes) FILTER (WHERE prize_tier IS NOT NULL), '{}')
-      FROM (
-        SELECT s.campaign_id, s.device_id, CASE WHEN ${prizeReserved} THEN s.tier_id END AS prize_tier, min(s.scanned_at) AS first_seen, max(s.scanned_at) AS last_seen,
-          array_agg(DISTINCT (s.scanned_at AT TIME ZONE c.time_zone)::date ORDER BY (s.scanned_at AT TIME ZONE c.time_zone)::date) AS days,
-          count(*) AS scans, count(*) FILTER (WHERE ${redeemed}) AS codes_redeemed, count(*) AS prizes
-        FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2, 3
-      ) per_tier GROUP BY 1, 2`,
+      SELECT s.campaign_id, s.device_id, min(s.scanned_at), max(s.scanned_at),
+        array_agg(DISTINCT (s.scanned_at AT TIME ZONE c.time_zone)::date ORDER BY (s.scanned_at AT TIME ZONE c.time_zone)::date),
+        count(*), count(*) FILTER (WHERE ${redeemed}), coalesce(array_agg(s.tier_id ORDER BY s.tier_id) FILTER (WHERE ${prizeReserved}), '{}')
+      FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2`,
   },
 ];
 
@@ -93,8 +88,8 @@ export const deviceRollups: readonly Rollup[] = [
     key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed', 'tier_id'],
     measures: [{ name: 'prizes', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, p.key, sum(weight * p.value::bigint)
-      FROM ${source}, jsonb_each_text(prizes) p GROUP BY 1, 2, 3, 4, 5 HAVING sum(weight * p.value::bigint) <> 0`,
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, tier_id, sum(weight)
+      FROM ${source}, unnest(prizes) tier_id GROUP BY 1, 2, 3, 4, 5 HAVING sum(weight) <> 0`,
   },
   {
     table: 'analytics_device_gaps',
@@ -118,10 +113,17 @@ export const reviewRollups: readonly Rollup[] = [
 
 export const allRollups: readonly Rollup[] = [...scanRollups, ...deviceRollups, ...reviewRollups];
 
-const mergeFunctions: Record<Exclude<Merge, 'sum'>, string> = { min: 'least', max: 'greatest', day_union: 'analytics_day_union', count_sum: 'analytics_count_sum' };
+/** Arrays stay sorted (union: and distinct), so equal rollups are equal rows whatever the batches. */
+const mergeExpressions: Record<Merge, (stored: string, added: string) => string> = {
+  sum: (stored, added) => `${stored} + ${added}`,
+  min: (stored, added) => `least(${stored}, ${added})`,
+  max: (stored, added) => `greatest(${stored}, ${added})`,
+  union: (stored, added) => `ARRAY(SELECT DISTINCT unnest(${stored} || ${added}) ORDER BY 1)`,
+  concat: (stored, added) => `ARRAY(SELECT unnest(${stored} || ${added}) ORDER BY 1)`,
+};
 
 function merged(table: string, { name, merge, previous }: Rollup['measures'][number]): string {
-  const value = merge === 'sum' ? `${table}.${name} + excluded.${name}` : `${mergeFunctions[merge]}(${table}.${name}, excluded.${name})`;
+  const value = mergeExpressions[merge](`${table}.${name}`, `excluded.${name}`);
   return previous ? `${name} = ${value}, previous_${name} = ${table}.${name}` : `${name} = ${value}`;
 }
 

@@ -35,7 +35,8 @@ CREATE TABLE analytics_hourly_reasons (
 
 -- One row per device (the only per-device rollup, so a batch upserts each of its devices once):
 -- the campaign-local days it scanned on (ascending, distinct), first / last scan, scans, codes
--- redeemed and prizes reserved per tier (won or held: RFM's monetary, priced at query time).
+-- redeemed and the tier of each prize reserved (won or held: RFM's monetary, priced at query
+-- time; a list rather than counts per tier so a batch's devices take one aggregation level).
 -- previous_* hold the row's values before the batch that last changed it, returned to the same
 -- statement so it can move the device between the span and gap counts below (Postgres 15's
 -- RETURNING shows only the new row); NULL on a row a batch inserted.
@@ -47,20 +48,12 @@ CREATE TABLE analytics_devices (
   days date[] NOT NULL,
   scans bigint NOT NULL,
   codes_redeemed bigint NOT NULL,
-  prizes jsonb NOT NULL,
+  prizes text[] NOT NULL,
   previous_days date[],
   previous_codes_redeemed bigint,
-  previous_prizes jsonb,
+  previous_prizes text[],
   PRIMARY KEY (campaign_id, device_id)
 );
-
--- Merges of analytics_devices' measures (core/analytics/rollups.ts).
-CREATE FUNCTION analytics_day_union(a date[], b date[]) RETURNS date[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN ARRAY(SELECT DISTINCT d FROM unnest(a || b) AS d ORDER BY d);
-CREATE AGGREGATE analytics_day_union_agg(date[]) (SFUNC = analytics_day_union, STYPE = date[], INITCOND = '{}');
-CREATE FUNCTION analytics_count_sum(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN (SELECT coalesce(jsonb_object_agg(k, n), '{}') FROM (
-    SELECT k, sum(v::bigint) AS n FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) e(k, v) GROUP BY k) s);
 
 -- Devices per (first day, last day, codes redeemed): a few thousand rows at most for a campaign
 -- of months, from which new devices, devices active in a range and the recency / frequency
