@@ -17,7 +17,3 @@ export function previousRange(range: AnalyticsRange): AnalyticsRange {
 
 export const rangeParams = (range: AnalyticsRange): [string, Date, Date] => [range.campaignId, range.from, range.to];
 
-/** SQL: the campaign-local days the range touches ($1 campaign, $2 from, $3 to). */
-export const rangeDays = `
-  day >= (SELECT ($2::timestamptz AT TIME ZONE time_zone)::date FROM campaigns WHERE id = $1)
-  AND day <= (SELECT (($3::timestamptz - interval '1 millisecond') AT TIME ZONE time_zone)::date FROM campaigns WHERE id = $1)`;

@@ -14,26 +14,32 @@ export interface SegmentCount {
 }
 
 /**
- * new: first scan within newWithinDays; loyal: otherwise, ≥ loyalCodes codes redeemed and a scan
- * within activeWithinDays; active: otherwise a scan within activeWithinDays; lapsing: the rest.
+ * With today the campaign-local day of `now` (days, not hours, so the segments are sums over the
+ * span counts): new: first scan on one of the last newWithinDays days; loyal: otherwise
+ * ≥ loyalCodes codes redeemed and a scan on one of the last activeWithinDays days; active:
+ * otherwise a scan on one of those days; lapsing: the rest.
  */
 const segmentsQuery = `
-  WITH devices AS (
-    SELECT device_id, codes_redeemed, CASE
-      WHEN first_seen >= $2::timestamptz - make_interval(days => $3) THEN 'new'
-      WHEN last_seen >= $2::timestamptz - make_interval(days => $4) AND codes_redeemed >= $5 THEN 'loyal'
-      WHEN last_seen >= $2::timestamptz - make_interval(days => $4) THEN 'active'
+  WITH today AS (SELECT ($2::timestamptz AT TIME ZONE time_zone)::date AS day FROM campaigns WHERE id = $1),
+  segment_of AS (
+    SELECT first_day, last_day, codes_redeemed, CASE
+      WHEN first_day > today.day - $3::int THEN 'new'
+      WHEN last_day > today.day - $4::int AND codes_redeemed >= $5 THEN 'loyal'
+      WHEN last_day > today.day - $4::int THEN 'active'
       ELSE 'lapsing' END AS segment
-    FROM analytics_devices WHERE campaign_id = $1 AND first_seen < $2
+    FROM (SELECT DISTINCT first_day, last_day, codes_redeemed FROM analytics_device_spans WHERE campaign_id = $1) spans, today
+    WHERE first_day <= today.day
+  ), devices AS (
+    SELECT g.segment, sum(s.devices)::bigint AS devices, sum(s.devices * s.codes_redeemed)::bigint AS codes_redeemed
+    FROM analytics_device_spans s JOIN segment_of g USING (first_day, last_day, codes_redeemed) WHERE s.campaign_id = $1 GROUP BY 1
   ), monetary AS (
-    SELECT d.segment, t.unit, sum(p.prizes * t.value)::float8 AS value
-    FROM devices d JOIN analytics_device_prizes p ON p.campaign_id = $1 AND p.device_id = d.device_id
+    SELECT g.segment, t.unit, sum(p.prizes * t.value)::float8 AS value
+    FROM analytics_device_span_prizes p JOIN segment_of g USING (first_day, last_day, codes_redeemed)
     JOIN prize_tiers t ON t.campaign_id = $1 AND t.tier_id = p.tier_id
-    GROUP BY 1, 2
+    WHERE p.campaign_id = $1 GROUP BY 1, 2
   )
-  SELECT s.segment, s.devices, s.codes_redeemed, coalesce(jsonb_object_agg(m.unit, m.value) FILTER (WHERE m.unit IS NOT NULL), '{}') AS value
-  FROM (SELECT segment, count(*) AS devices, sum(codes_redeemed)::bigint AS codes_redeemed FROM devices GROUP BY 1) s
-  LEFT JOIN monetary m USING (segment) GROUP BY 1, 2, 3 ORDER BY 1`;
+  SELECT d.segment, d.devices, d.codes_redeemed, coalesce(jsonb_object_agg(m.unit, m.value) FILTER (WHERE m.unit IS NOT NULL), '{}') AS value
+  FROM devices d LEFT JOIN monetary m USING (segment) GROUP BY 1, 2, 3 ORDER BY 1`;
 
 /** Device counts per RFM segment as of `now`. */
 export async function readDeviceSegments(pool: pg.Pool, campaignId: string, now: Date): Promise<SegmentCount[]> {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { consumingOutcomes, outcomeNames, type Outcome, type OutcomeName } from '../scan/outcomes.js';
-import { previousRange, rangeDays, rangeParams, type AnalyticsRange } from './analytics-range.js';
+import { previousRange, rangeParams, type AnalyticsRange } from './analytics-range.js';
 
 /** The KPI cards of one range (formulas: README "Analytics glossary"). */
 export interface OverviewKpis {
@@ -24,14 +24,16 @@ const scansQuery = `
   WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 GROUP BY outcome, replay`;
 
 /**
- * Devices that scanned on the range's days, and those whose first scan fell on one of them (a
- * device first seen in the range is active in it): the second is an index range on first_seen.
+ * Devices that scanned on the range's local days [a, b] (exact: those spanning it minus those
+ * with a gap covering it), and those first seen on one of them; sums over the small span and
+ * gap counts, whatever the number of devices.
  */
 const devicesQuery = `
-  SELECT (SELECT count(DISTINCT device_id) FROM analytics_device_days WHERE campaign_id = $1 AND ${rangeDays}) AS unique_devices,
-    (SELECT count(*) FROM analytics_devices d, campaigns c WHERE c.id = $1 AND d.campaign_id = $1
-       AND d.first_seen >= (($2::timestamptz AT TIME ZONE c.time_zone)::date)::timestamp AT TIME ZONE c.time_zone
-       AND d.first_seen < ((($3::timestamptz - interval '1 millisecond') AT TIME ZONE c.time_zone)::date + 1)::timestamp AT TIME ZONE c.time_zone) AS new_devices`;
+  WITH days AS (SELECT ($2::timestamptz AT TIME ZONE time_zone)::date AS a, (($3::timestamptz - interval '1 millisecond') AT TIME ZONE time_zone)::date AS b FROM campaigns WHERE id = $1)
+  SELECT (SELECT coalesce(sum(devices), 0) FROM analytics_device_spans WHERE campaign_id = $1 AND first_day <= b AND last_day >= a)
+       - (SELECT coalesce(sum(devices), 0) FROM analytics_device_gaps WHERE campaign_id = $1 AND after_day < a AND before_day > b) AS unique_devices,
+    (SELECT coalesce(sum(devices), 0) FROM analytics_device_spans WHERE campaign_id = $1 AND first_day BETWEEN a AND b) AS new_devices
+  FROM days`;
 
 /** Printed codes of the batches active now (activation is a state, not an event in the range). */
 const activatedQuery = `SELECT coalesce(sum(printed_count), 0)::bigint AS n FROM code_batches WHERE campaign_id = $1 AND status = 'active'`;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { campaignEventsPrunedBefore } from './pruned-events.js';
-import { campaignReviews, campaignScans, reviewRollups, scanRollups, type Rollup } from './rollups.js';
+import { campaignDevices, campaignReviews, campaignScans, deviceRollups, reviewRollups, scanRollups, storedRollupRows, type Rollup } from './rollups.js';
 
 export interface RollupDifference {
   readonly table: string;
@@ -18,14 +18,15 @@ export interface RollupComparison {
 
 function differenceQuery(rollup: Rollup, source: string): string {
   const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)].join(', ');
-  const stored = `SELECT ${columns} FROM ${rollup.table} WHERE campaign_id = $1`;
+  const stored = storedRollupRows(rollup, columns);
   const recomputed = `WITH src AS (${source}) ${rollup.select('src')}`;
   return `SELECT (SELECT count(*) FROM (${stored} EXCEPT ALL (${recomputed})) e) AS extra,
                  (SELECT count(*) FROM ((${recomputed}) EXCEPT ALL ${stored}) m) AS missing`;
 }
 
 /**
- * Compares every rollup of a campaign with a recomputation from scan_events and review_decisions,
+ * Compares every rollup of a campaign with a recomputation from scan_events and review_decisions
+ * (the device counts: from analytics_devices, itself compared with scan_events),
  * in one REPEATABLE READ snapshot (the ingest commits events and rollups together, so a
  * consistent snapshot must match exactly). Returns the tables that differ; compares nothing
  * when events the rollups count were pruned.
@@ -42,6 +43,7 @@ export async function compareRollups(pool: pg.Pool, campaignId: string): Promise
     const differences: RollupDifference[] = [];
     const sources: [readonly Rollup[], string][] = [
       [scanRollups, campaignScans],
+      [deviceRollups, campaignDevices],
       [reviewRollups, campaignReviews],
     ];
     for (const [rollups, source] of sources)

@@ -8,12 +8,12 @@ import { consumingOutcomes, Outcome } from '../scan/outcomes.js';
  * independent of the session's TimeZone); days are campaign-local.
  */
 
-type Merge = 'sum' | 'min' | 'max';
+type Merge = 'sum' | 'min' | 'max' | 'union' | 'concat';
 
 export interface Rollup {
   readonly table: string;
   readonly key: readonly string[];
-  readonly measures: readonly { readonly name: string; readonly merge: Merge }[];
+  readonly measures: readonly { readonly name: string; readonly merge: Merge; readonly previous?: true }[];
   /** SELECT of key columns then measures from `source`, one row per key */
   select(source: string): string;
 }
@@ -48,32 +48,56 @@ export const scanRollups: readonly Rollup[] = [
       WHERE reason_mask <> 0 GROUP BY 1, 2, 3, 4`,
   },
   {
-    table: 'analytics_device_days',
-    key: ['campaign_id', 'day', 'device_id'],
-    measures: [{ name: 'scans', merge: 'sum' }],
-    select: (source) => `
-      SELECT s.campaign_id, (s.scanned_at AT TIME ZONE c.time_zone)::date, s.device_id, count(*)
-      FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2, 3`,
-  },
-  {
     table: 'analytics_devices',
     key: ['campaign_id', 'device_id'],
     measures: [
       { name: 'first_seen', merge: 'min' },
       { name: 'last_seen', merge: 'max' },
+      { name: 'days', merge: 'union', previous: true },
       { name: 'scans', merge: 'sum' },
-      { name: 'codes_redeemed', merge: 'sum' },
+      { name: 'codes_redeemed', merge: 'sum', previous: true },
+      { name: 'prizes', merge: 'concat', previous: true },
     ],
     select: (source) => `
-      SELECT campaign_id, device_id, min(scanned_at), max(scanned_at), count(*), count(*) FILTER (WHERE ${redeemed})
-      FROM ${source} GROUP BY 1, 2`,
+      SELECT s.campaign_id, s.device_id, min(s.scanned_at), max(s.scanned_at),
+        array_agg(DISTINCT (s.scanned_at AT TIME ZONE c.time_zone)::date ORDER BY (s.scanned_at AT TIME ZONE c.time_zone)::date),
+        count(*), count(*) FILTER (WHERE ${redeemed}), coalesce(array_agg(s.tier_id ORDER BY s.tier_id) FILTER (WHERE ${prizeReserved}), '{}')
+      FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2`,
+  },
+];
+
+/** The columns a device rollup reads from its source: device states, each counted `weight` times (±1). */
+export const deviceStateColumns = 'campaign_id, weight, days, codes_redeemed, prizes';
+
+/**
+ * Counts over devices, added up from device states: the states a batch gave its devices (+1)
+ * and the states it replaced (−1), so a device moves between rows as its scans change; a
+ * rebuild or an audit counts the stored devices (+1).
+ */
+export const deviceRollups: readonly Rollup[] = [
+  {
+    table: 'analytics_device_spans',
+    key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed'],
+    measures: [{ name: 'devices', merge: 'sum' }],
+    select: (source) => `
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, sum(weight)
+      FROM ${source} GROUP BY 1, 2, 3, 4 HAVING sum(weight) <> 0`,
   },
   {
-    table: 'analytics_device_prizes',
-    key: ['campaign_id', 'device_id', 'tier_id'],
+    table: 'analytics_device_span_prizes',
+    key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed', 'tier_id'],
     measures: [{ name: 'prizes', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, device_id, tier_id, count(*) FROM ${source} WHERE ${prizeReserved} GROUP BY 1, 2, 3`,
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, tier_id, sum(weight)
+      FROM ${source}, unnest(prizes) tier_id GROUP BY 1, 2, 3, 4, 5 HAVING sum(weight) <> 0`,
+  },
+  {
+    table: 'analytics_device_gaps',
+    key: ['campaign_id', 'after_day', 'before_day'],
+    measures: [{ name: 'devices', merge: 'sum' }],
+    select: (source) => `
+      SELECT campaign_id, days[i], days[i + 1], sum(weight)
+      FROM ${source}, generate_series(1, cardinality(days) - 1) i WHERE days[i + 1] > days[i] + 1 GROUP BY 1, 2, 3 HAVING sum(weight) <> 0`,
   },
 ];
 
@@ -87,11 +111,20 @@ export const reviewRollups: readonly Rollup[] = [
   },
 ];
 
-export const allRollups: readonly Rollup[] = [...scanRollups, ...reviewRollups];
+export const allRollups: readonly Rollup[] = [...scanRollups, ...deviceRollups, ...reviewRollups];
 
-function merged(table: string, { name, merge }: Rollup['measures'][number]): string {
-  if (merge === 'sum') return `${name} = ${table}.${name} + excluded.${name}`;
-  return `${name} = ${merge === 'min' ? 'least' : 'greatest'}(${table}.${name}, excluded.${name})`;
+/** Arrays stay sorted (union: and distinct), so equal rollups are equal rows whatever the batches. */
+const mergeExpressions: Record<Merge, (stored: string, added: string) => string> = {
+  sum: (stored, added) => `${stored} + ${added}`,
+  min: (stored, added) => `least(${stored}, ${added})`,
+  max: (stored, added) => `greatest(${stored}, ${added})`,
+  union: (stored, added) => `ARRAY(SELECT DISTINCT unnest(${stored} || ${added}) ORDER BY 1)`,
+  concat: (stored, added) => `ARRAY(SELECT unnest(${stored} || ${added}) ORDER BY 1)`,
+};
+
+function merged(table: string, { name, merge, previous }: Rollup['measures'][number]): string {
+  const value = mergeExpressions[merge](`${table}.${name}`, `excluded.${name}`);
+  return previous ? `${name} = ${value}, previous_${name} = ${table}.${name}` : `${name} = ${value}`;
 }
 
 /**
@@ -101,9 +134,27 @@ function merged(table: string, { name, merge }: Rollup['measures'][number]): str
 export function upsertRollup(rollup: Rollup, source: string): string {
   const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)];
   const order = rollup.key.map((_, i) => i + 1).join(', ');
+  const returning = rollup.measures.some((m) => m.previous) ? ' RETURNING *' : '';
   return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}
-    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}`;
+    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returning}`;
 }
+
+/**
+ * The rows a rollup holds: a device count that went back to 0 (all of its devices moved on) stays
+ * as a row of zeros, which every sum reads as no row.
+ */
+export function storedRollupRows(rollup: Rollup, columns: string): string {
+  const counts = rollup.measures.every((m) => m.merge === 'sum');
+  return `SELECT ${columns} FROM ${rollup.table} WHERE campaign_id = $1${counts ? ` AND (${rollup.measures.map((m) => `${m.name} <> 0`).join(' OR ')})` : ''}`;
+}
+
+/** The states the devices CTE gave its devices (+1) and those it replaced (−1). */
+const changedDeviceStates = (devices: string) => `
+  SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${devices}
+  UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${devices} WHERE previous_days IS NOT NULL`;
+
+/** A campaign's stored devices as a device rollup source (audit). */
+export const campaignDevices = `SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM analytics_devices WHERE campaign_id = $1`;
 
 /**
  * Data-modifying CTEs (`rollup_0 AS (INSERT …), …`) that add `source`'s aggregates to each rollup;
@@ -111,6 +162,13 @@ export function upsertRollup(rollup: Rollup, source: string): string {
  */
 export function upsertRollupsFrom(rollups: readonly Rollup[], source: string): string {
   return rollups.map((rollup, i) => `, rollup_${i} AS (${upsertRollup(rollup, source)})`).join('');
+}
+
+/** upsertRollupsFrom for scans: the scan rollups, then the device rollups from what the devices' upsert returned. */
+export function upsertScanRollupsFrom(source: string): string {
+  const devices = `rollup_${scanRollups.findIndex((r) => r.table === 'analytics_devices')}`;
+  const deviceCtes = deviceRollups.map((rollup, i) => `, device_rollup_${i} AS (${upsertRollup(rollup, 'device_states')})`).join('');
+  return `${upsertRollupsFrom(scanRollups, source)}, device_states AS (${changedDeviceStates(devices)})${deviceCtes}`;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
 import { readBudgetBurn } from '../../core/analytics/budget-burn.js';
+import { readDeviceSegments } from '../../core/analytics/device-segments.js';
 import { readDiversion } from '../../core/analytics/diversion.js';
 import { readOverview } from '../../core/analytics/overview.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
 import { compareRollups } from '../../core/analytics/rollup-audit.js';
-import { allRollups, lockCampaignRollupsShared } from '../../core/analytics/rollups.js';
+import { allRollups, lockCampaignRollupsShared, storedRollupRows } from '../../core/analytics/rollups.js';
 import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { ensureScanEventPartitions, pruneScanEventPartitions } from '../../core/db/partitions.js';
@@ -108,16 +109,31 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   const consumes = (d: Decision) => !d.replay && [Outcome.Won, Outcome.NoPrize, Outcome.Held].includes(d.outcome);
   const hourly = new Map<string, number>();
   const reasons = new Map<string, number>();
-  const deviceDays = new Map<string, number>();
-  const prizes = new Map<string, number>();
-  const devices = new Map<number, { first: number; last: number; scans: number; redeemed: number }>();
+  const devices = new Map<number, { first: number; last: number; days: Set<string>; scans: number; redeemed: number; prizes: Map<string, number> }>();
   for (const d of decisions) {
     count(hourly, [hourOf(d.at), d.batch, d.region ?? '', d.outcome, d.replay, d.tier ?? ''].join('|'));
     for (let bit = 0; bit < 31; bit++) if (d.reasons & (1 << bit)) count(reasons, [hourOf(d.at), d.outcome, bit].join('|'));
-    count(deviceDays, [shanghaiDay(d.at), deviceId(d.device)].join('|'));
-    if (consumes(d) && d.tier !== null && d.outcome !== Outcome.NoPrize) count(prizes, [deviceId(d.device), d.tier].join('|'));
-    const seen = devices.get(d.device) ?? { first: d.at, last: d.at, scans: 0, redeemed: 0 };
-    devices.set(d.device, { first: Math.min(seen.first, d.at), last: Math.max(seen.last, d.at), scans: seen.scans + 1, redeemed: seen.redeemed + (consumes(d) ? 1 : 0) });
+    const seen = devices.get(d.device) ?? { first: d.at, last: d.at, days: new Set<string>(), scans: 0, redeemed: 0, prizes: new Map<string, number>() };
+    seen.first = Math.min(seen.first, d.at);
+    seen.last = Math.max(seen.last, d.at);
+    seen.days.add(shanghaiDay(d.at));
+    seen.scans += 1;
+    if (consumes(d)) seen.redeemed += 1;
+    if (consumes(d) && d.tier !== null && d.outcome !== Outcome.NoPrize) count(seen.prizes, d.tier);
+    devices.set(d.device, seen);
+  }
+  // the tier of each prize, as Postgres prints a text[] (kept sorted)
+  const prizesText = (prizes: Map<string, number>) => `{${[...prizes].sort().flatMap(([tier, n]) => Array<string>(n).fill(tier)).join(',')}}`;
+  const spans = new Map<string, number>();
+  const spanPrizes = new Map<string, number>();
+  const gaps = new Map<string, number>();
+  for (const s of devices.values()) {
+    const days = [...s.days].sort();
+    const span = [days[0], days[days.length - 1], s.redeemed].join('|');
+    count(spans, span);
+    for (const [tier, n] of s.prizes) count(spanPrizes, `${span}|${tier}`, n);
+    for (let i = 0; i + 1 < days.length; i++)
+      if (Date.parse(days[i + 1] as string) - Date.parse(days[i] as string) > day) count(gaps, `${days[i]}|${days[i + 1]}`);
   }
   const reviewed = new Map<string, number>();
   for (const r of reviews) count(reviewed, [hourOf(r.at), r.tier, r.decision].join('|'));
@@ -125,9 +141,12 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   return {
     analytics_hourly: rows(hourly),
     analytics_hourly_reasons: rows(reasons),
-    analytics_device_days: rows(deviceDays),
-    analytics_devices: [...devices].map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), s.scans, s.redeemed].join('|')).sort(),
-    analytics_device_prizes: rows(prizes),
+    analytics_devices: [...devices]
+      .map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), `{${[...s.days].sort().join(',')}}`, s.scans, s.redeemed, prizesText(s.prizes)].join('|'))
+      .sort(),
+    analytics_device_spans: rows(spans),
+    analytics_device_span_prizes: rows(spanPrizes),
+    analytics_device_gaps: rows(gaps),
     analytics_reviews_hourly: rows(reviewed),
   };
 }
@@ -141,11 +160,12 @@ describe('analytics rollups', () => {
   /** Each rollup's rows as the expectations spell them (campaign column left out). */
   async function storedRollups(): Promise<Record<string, string[]>> {
     const stored: Record<string, string[]> = {};
-    for (const { table, key, measures } of allRollups) {
+    for (const rollup of allRollups) {
+      const { table, key, measures } = rollup;
       const columns = [...key.slice(1), ...measures.map((m) => m.name)];
-      // a date column as text: node-postgres would make it a local midnight
-      const selected = columns.map((c) => (c === 'day' ? 'day::text AS day' : c));
-      const { rows } = await h.pool.query<Record<string, unknown>>(`SELECT ${selected.join(', ')} FROM ${table} WHERE campaign_id = $1`, [CAMPAIGN]);
+      // dates, date arrays and jsonb as Postgres prints them: node-postgres would make a date a local midnight
+      const selected = columns.map((c) => (/(^|_)days?$/.test(c) || (c === 'prizes' && table === 'analytics_devices') ? `${c}::text AS ${c}` : c));
+      const { rows } = await h.pool.query<Record<string, unknown>>(storedRollupRows(rollup, selected.join(', ')), [CAMPAIGN]);
       const text = (value: unknown) => (value instanceof Date ? value.toISOString() : String(value));
       stored[table] = rows.map((row) => columns.map((c) => text(row[c])).join('|')).sort();
     }
@@ -218,9 +238,9 @@ describe('analytics rollups', () => {
 
   it('analytics rebuild recomputes the same rollups from the events; the audit notices a rollup that drifted', async () => {
     await h.pool.query(`UPDATE analytics_hourly SET scans = scans + 1 WHERE campaign_id = $1 AND outcome = ${Outcome.Won} AND NOT replay AND tier_id = 'grand' AND region = 'CN-BJ'`, [CAMPAIGN]);
-    await h.pool.query(`DELETE FROM analytics_device_days WHERE campaign_id = $1 AND device_id = $2`, [CAMPAIGN, deviceId(3)]);
+    await h.pool.query(`UPDATE analytics_devices SET days = days[1:1] WHERE campaign_id = $1 AND device_id = $2`, [CAMPAIGN, deviceId(3)]);
     const drifted = await compareRollups(h.pool, CAMPAIGN);
-    expect(drifted.differences.map((d) => d.table).sort()).toEqual(['analytics_device_days', 'analytics_hourly']);
+    expect(drifted.differences.map((d) => d.table).sort()).toEqual(['analytics_device_span_prizes', 'analytics_device_spans', 'analytics_devices', 'analytics_hourly']);
 
     expect(await rebuildRollups(h.pool, CAMPAIGN)).toEqual({ scans: data.decisions.length, reviews: data.reviews.length });
     expect(await storedRollups()).toEqual(expected);
@@ -303,6 +323,68 @@ describe('analytics rollups', () => {
     expect(await storedRollups()).toEqual(expected);
     await expect(rebuildRollups(h.pool, CAMPAIGN)).rejects.toSatisfy((err) => isScangateError(err, 'GW_ERR_EVENTS_PRUNED'));
     expect(await compareRollups(h.pool, CAMPAIGN)).toEqual({ prunedBefore: new Date('2026-03-13T00:00:00Z'), differences: [] });
+  });
+});
+
+describe('device spans and gaps', () => {
+  it('batches arriving out of day order move each device between spans and gaps; unique and new devices per range and the segments are exact', async () => {
+    const h = await createIngestHarness();
+    try {
+      const campaign = 'spans';
+      await applyCampaign(h.pool, decisionCampaign(campaign, { window: { startsAt: new Date(T0 - day).toISOString(), endsAt: new Date(T0 + 60 * day).toISOString(), timeZone: 'Asia/Shanghai' } }), 'test');
+      // local day n of the fixture at noon in Shanghai (T0 is 23:30 there)
+      const noonOf = (n: number) => T0 + 12.5 * hour + n * day;
+      const [a, b, c] = [deviceId(0), deviceId(1), deviceId(2)];
+      // device a scans on days 0, 4 and 2, b on 0 and 5, c on 3; each scan wins a grand prize
+      const scans: [string, number][] = [
+        [a, 4],
+        [b, 5],
+        [a, 0],
+        [b, 0],
+        [c, 3],
+        [a, 2],
+      ];
+      const stream = h.stream(campaign);
+      await appendScanEvents(h.t.redis, stream.key, scans.map(([dev, n], serial) => scanEventMap(serial, { at: noonOf(n), dev, t: 'grand' })));
+      const entries = (await h.t.redis.xrangeBuffer(stream.key, '-', '+')).map(([id, fields]): StreamEntry => ({ stream, id: id.toString(), fields, deliveries: 1 }));
+      const writer = new ScanEventWriter(h.pool, ensureScanEventPartitions);
+      for (const batch of [entries.slice(0, 2), entries.slice(2, 5), entries.slice(5)]) await writer.writeEvents(batch.map((e) => decodeEvent(campaign, e.id, eventPayload(e))));
+
+      const localDay = (n: number) => new Date(noonOf(n) + 8 * hour).toISOString().slice(0, 10);
+      const nonZero = async (table: string, columns: string) =>
+        (await h.pool.query<{ row: string }>(`SELECT concat_ws('|', ${columns}) AS row FROM ${table} WHERE campaign_id = $1 AND devices <> 0 ORDER BY 1`, [campaign])).rows.map((r) => r.row);
+      expect(await nonZero('analytics_device_gaps', 'after_day, before_day, devices')).toEqual([`${localDay(0)}|${localDay(2)}|1`, `${localDay(0)}|${localDay(5)}|1`, `${localDay(2)}|${localDay(4)}|1`]);
+      expect(await nonZero('analytics_device_spans', 'first_day, last_day, codes_redeemed, devices')).toEqual([`${localDay(0)}|${localDay(4)}|3|1`, `${localDay(0)}|${localDay(5)}|2|1`, `${localDay(3)}|${localDay(3)}|1|1`]);
+
+      const devicesOn = async (first: number, last: number) => {
+        const from = new Date(T0 + 30 * 60_000 + first * day); // local midnight starting day `first`
+        const { current } = await readOverview(h.pool, { campaignId: campaign, from, to: new Date(from.getTime() + (last - first + 1) * day) });
+        return [current.uniqueDevices, current.newDevices];
+      };
+      expect(await devicesOn(0, 0)).toEqual([2, 2]);
+      expect(await devicesOn(1, 1)).toEqual([0, 0]);
+      expect(await devicesOn(2, 2)).toEqual([1, 0]);
+      expect(await devicesOn(3, 3)).toEqual([1, 1]);
+      expect(await devicesOn(1, 3)).toEqual([2, 1]);
+      expect(await devicesOn(3, 5)).toEqual([3, 1]);
+      expect(await devicesOn(0, 5)).toEqual([3, 3]);
+
+      const grandPrizes = (n: number) => ({ CNY: n * 888 });
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(5)))).toEqual([{ segment: 'new', devices: 3, codesRedeemed: 6, value: grandPrizes(6) }]);
+      // day 9: the last 7 days are 3..9, so c (first seen on 3) is new, a and b (on 0) active
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(9)))).toEqual([
+        { segment: 'active', devices: 2, codesRedeemed: 5, value: grandPrizes(5) },
+        { segment: 'new', devices: 1, codesRedeemed: 1, value: grandPrizes(1) },
+      ]);
+      // day 34: the last 30 days are 5..34: only b (last seen on 5) is active
+      expect(await readDeviceSegments(h.pool, campaign, new Date(noonOf(34)))).toEqual([
+        { segment: 'active', devices: 1, codesRedeemed: 2, value: grandPrizes(2) },
+        { segment: 'lapsing', devices: 2, codesRedeemed: 4, value: grandPrizes(4) },
+      ]);
+      expect((await compareRollups(h.pool, campaign)).differences).toEqual([]);
+    } finally {
+      await h.close();
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import type { IngestSink } from './batch-processor.js';
 import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import { writeReviews } from './review-writer.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
-import { lockCampaignRollupsShared, scanRollups, scanSourceColumns, upsertRollupsFrom } from '../../core/analytics/rollups.js';
+import { lockCampaignRollupsShared, scanSourceColumns, upsertScanRollupsFrom } from '../../core/analytics/rollups.js';
 
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
@@ -44,7 +44,7 @@ const insertScanEvents = `
 /** With rollups: the insert becomes the `fresh` CTE whose rows every rollup adds up. */
 function insertScanEventsStatement(rollups: boolean, onConflict: string): string {
   if (!rollups) return `${insertScanEvents} ${onConflict}`;
-  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${upsertRollupsFrom(scanRollups, 'fresh')} SELECT 1`;
+  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${upsertScanRollupsFrom('fresh')} SELECT 1`;
 }
 
 /** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */

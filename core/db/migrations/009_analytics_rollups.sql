@@ -33,35 +33,60 @@ CREATE TABLE analytics_hourly_reasons (
   PRIMARY KEY (campaign_id, hour, outcome, reason)
 );
 
--- One row per device per campaign-local day it scanned on: exact unique devices over any range.
-CREATE TABLE analytics_device_days (
-  campaign_id text NOT NULL,
-  day date NOT NULL,
-  device_id text NOT NULL,
-  scans bigint NOT NULL,
-  PRIMARY KEY (campaign_id, day, device_id)
-);
-
--- One row per device: new vs returning (first_seen) and RFM (recency last_seen, frequency
--- codes_redeemed).
+-- One row per device (the only per-device rollup, so a batch upserts each of its devices once):
+-- the campaign-local days it scanned on (ascending, distinct), first / last scan, scans, codes
+-- redeemed and the tier of each prize reserved (won or held: RFM's monetary, priced at query
+-- time; a list rather than counts per tier so a batch's devices take one aggregation level).
+-- previous_* hold the row's values before the batch that last changed it, returned to the same
+-- statement so it can move the device between the span and gap counts below (Postgres 15's
+-- RETURNING shows only the new row); NULL on a row a batch inserted.
 CREATE TABLE analytics_devices (
   campaign_id text NOT NULL,
   device_id text NOT NULL,
   first_seen timestamptz NOT NULL,
   last_seen timestamptz NOT NULL,
+  days date[] NOT NULL,
   scans bigint NOT NULL,
   codes_redeemed bigint NOT NULL,
+  prizes text[] NOT NULL,
+  previous_days date[],
+  previous_codes_redeemed bigint,
+  previous_prizes text[],
   PRIMARY KEY (campaign_id, device_id)
 );
-CREATE INDEX analytics_devices_first_seen ON analytics_devices (campaign_id, first_seen);
 
--- Prizes reserved per device and tier (won or held decisions): RFM's monetary, priced at query time.
-CREATE TABLE analytics_device_prizes (
+-- Devices per (first day, last day, codes redeemed): a few thousand rows at most for a campaign
+-- of months, from which new devices, devices active in a range and the recency / frequency
+-- segments are sums.
+CREATE TABLE analytics_device_spans (
   campaign_id text NOT NULL,
-  device_id text NOT NULL,
+  first_day date NOT NULL,
+  last_day date NOT NULL,
+  codes_redeemed bigint NOT NULL,
+  devices bigint NOT NULL,
+  PRIMARY KEY (campaign_id, first_day, last_day, codes_redeemed)
+);
+
+-- Prizes reserved per tier by the devices of each span row: the segments' monetary.
+CREATE TABLE analytics_device_span_prizes (
+  campaign_id text NOT NULL,
+  first_day date NOT NULL,
+  last_day date NOT NULL,
+  codes_redeemed bigint NOT NULL,
   tier_id text NOT NULL,
   prizes bigint NOT NULL,
-  PRIMARY KEY (campaign_id, device_id, tier_id)
+  PRIMARY KEY (campaign_id, first_day, last_day, codes_redeemed, tier_id)
+);
+
+-- Devices per gap between two consecutive days they scanned on (after_day < before_day - 1):
+-- a device spanning a range but absent from it has exactly one gap covering it, so exact unique
+-- devices over [a, b] = spans with first_day <= b and last_day >= a - gaps with after_day < a and before_day > b.
+CREATE TABLE analytics_device_gaps (
+  campaign_id text NOT NULL,
+  after_day date NOT NULL,
+  before_day date NOT NULL,
+  devices bigint NOT NULL,
+  PRIMARY KEY (campaign_id, after_day, before_day)
 );
 
 -- Review decisions per UTC hour of the decision, tier and decision.
