@@ -1,14 +1,12 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaignKeys } from '../../core/redis/keys.js';
 import { repoPath } from '../../core/paths.js';
 import { servicesFile } from '../../core/services/stack.js';
-import { createCliTestEnv, type CliTestEnv } from '../testing/cli-test-env.js';
+import { createCliTestEnv, runCliCaptured, type CliTestEnv } from '../testing/cli-test-env.js';
 import type { TestDatabase } from '../../core/testing/test-database.js';
 import { testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
-import { runCli } from './cli.js';
 
 let setup: CliTestEnv;
 let db: TestDatabase;
@@ -23,17 +21,8 @@ beforeAll(async () => {
 
 afterAll(() => setup?.close());
 
-async function cli(argv: string[], extraEnv: Record<string, string> = {}, baseEnv: Record<string, string> = env) {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    return { stream, text: () => text };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runCli(argv, { env: { ...baseEnv, ...extraEnv }, stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function cli(argv: string[], extraEnv: Record<string, string> = {}, baseEnv: Record<string, string> = env) {
+  return runCliCaptured(argv, { ...baseEnv, ...extraEnv });
 }
 
 

@@ -1,9 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../core/testing/test-database.js';
 import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testing/test-redis.js';
+import { runCli } from '../cli/cli.js';
 
 /** What a test of `scangate` commands needs: a database, a key prefix, and the environment they run with. */
 export interface CliTestEnv {
@@ -44,4 +46,26 @@ export async function createCliTestEnv(name: string): Promise<CliTestEnv> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What one `scangate` run printed and returned. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `scangate <argv>` in this process with `env` (and `stdinText` on its standard input), capturing what it prints. */
+export async function runCliCaptured(argv: string[], env: Readonly<Record<string, string>>, stdinText?: string): Promise<CliRun> {
+  const capture = () => {
+    const stream = new PassThrough();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    return { stream, text: () => text };
+  };
+  const stdout = capture();
+  const stderr = capture();
+  const stdin = stdinText === undefined ? {} : { stdin: Readable.from([stdinText]) };
+  const code = await runCli(argv, { env, ...stdin, stdout: stdout.stream, stderr: stderr.stream });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }

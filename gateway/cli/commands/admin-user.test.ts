@@ -1,11 +1,9 @@
 import { statSync } from 'node:fs';
-import { Readable, PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../../admin/users/password.js';
 import { ensureDemoLogin, demoUsername } from '../../../admin/users/demo-login.js';
 import { createPool } from '../../../core/db/pool.js';
-import { createCliTestEnv, type CliTestEnv } from '../../testing/cli-test-env.js';
-import { runCli } from '../cli.js';
+import { createCliTestEnv, runCliCaptured, type CliTestEnv } from '../../testing/cli-test-env.js';
 
 let setup: CliTestEnv;
 
@@ -16,17 +14,8 @@ beforeAll(async () => {
 
 afterAll(() => setup?.close());
 
-async function cli(argv: string[], stdinText = '') {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    return { stream, text: () => text };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runCli(argv, { env: setup.env, stdin: Readable.from([stdinText]), stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function cli(argv: string[], stdinText = '') {
+  return runCliCaptured(argv, setup.env, stdinText);
 }
 
 const hashOf = async (username: string) => (await setup.query<{ password_hash: string }>('SELECT password_hash FROM admin_users WHERE username = $1', [username]))[0]?.password_hash ?? '';

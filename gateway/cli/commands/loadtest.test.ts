@@ -1,25 +1,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoPath } from '../../../core/paths.js';
 import { campaignKeys } from '../../../core/redis/keys.js';
-import { createCliTestEnv, type CliTestEnv } from '../../testing/cli-test-env.js';
-import { runCli } from '../cli.js';
+import { createCliTestEnv, runCliCaptured, type CliTestEnv } from '../../testing/cli-test-env.js';
 
 let setup: CliTestEnv;
 
-async function cli(argv: string[]) {
-  const capture = () => {
-    const stream = new PassThrough();
-    let text = '';
-    stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    return { stream, text: () => text };
-  };
-  const stdout = capture();
-  const stderr = capture();
-  const code = await runCli(argv, { env: setup.env, stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
+function cli(argv: string[]) {
+  return runCliCaptured(argv, setup.env);
 }
 
 beforeAll(async () => {
