@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { Packr } from 'msgpackr';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { startPrivatePostgres, type PrivatePostgres } from '../../core/testing/p
 import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
 import { appendScanEvents, scanEventMap } from '../../core/testing/scan-event-fixtures.js';
 import { readBacklog } from '../../core/redis/stream-backlog.js';
+import { createPool } from '../../core/db/pool.js';
 
 const packr = new Packr({ useRecords: false });
 
@@ -84,7 +85,7 @@ describe('ingest failures', () => {
     let pool: pg.Pool;
     beforeAll(async () => {
       server = await startPrivatePostgres();
-      pool = new pg.Pool({ connectionString: server.url, max: 4 });
+      pool = createPool(server.url, { max: 4 });
       await h.migrate(pool);
     });
     afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
@@ -15,6 +15,7 @@ import type { IngestSink } from '../ingest/batch-processor.js';
 import { discoverEventStreams, eventStream } from '../../core/redis/stream-discovery.js';
 import type { EventStream } from '../../core/redis/stream-entry.js';
 import { createRedisClient } from '../../core/redis/redis-client.js';
+import { createPool } from '../../core/db/pool.js';
 
 /** Shared set-up of the ingest tests: a database of their own, a key prefix, ingest consumers. */
 export interface IngestHarness {
@@ -41,7 +42,7 @@ async function migrate(pool: pg.Pool): Promise<void> {
 export async function createIngestHarness(ingest: Partial<AppConfig['ingest']> = {}): Promise<IngestHarness> {
   const t = await createTestRedis();
   const db = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  const pool = createPool(db.url, { max: 6 });
   await migrate(pool);
   const config = loadAppConfig(process.env, {
     redis: { keyPrefix: t.prefix },

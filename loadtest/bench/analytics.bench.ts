@@ -10,7 +10,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { loadAppConfig } from '../../config/app-config.js';
 import type { AnalyticsRange } from '../../core/analytics/analytics-range.js';
@@ -36,6 +36,7 @@ import { copyLine } from '../../gateway/ingest/copy-text.js';
 import { measure } from './ingest.bench.js';
 import { countOption } from './options.js';
 import { format, percentile, printTable } from './stats.js';
+import { createPool } from '../../core/db/pool.js';
 
 const dayMs = 86_400_000;
 const DAYS = 30;
@@ -107,7 +108,7 @@ export async function run(args: string[]): Promise<void> {
   const services = await bringUpServices(config, { info: () => undefined }, { postgres: { database: 'postgres' } });
   process.env.DATABASE_URL = services.postgres.url;
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: 6 });
+  const pool = createPool(database.url, { max: 6 });
   try {
     await runMigrations(pool);
     const campaignId = 'bench-analytics';

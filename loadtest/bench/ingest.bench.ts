@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { loadAppConfig, type AppConfig } from '../../config/app-config.js';
@@ -29,6 +29,7 @@ import { createTestDatabase } from '../../core/testing/test-database.js';
 import { createRedisClient } from '../../core/redis/redis-client.js';
 import { countOption } from './options.js';
 import { percentile } from './stats.js';
+import { createPool } from '../../core/db/pool.js';
 
 const BATCH_SIZES = [500, 5000, 20_000];
 
@@ -131,7 +132,7 @@ export async function run(args: string[]): Promise<void> {
   const services = await bringUpServices(config, { info: () => undefined }, { postgres: { database: 'postgres' } });
   process.env.DATABASE_URL = services.postgres.url;
   const database = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: database.url, max: writers + 2 });
+  const pool = createPool(database.url, { max: writers + 2 });
   try {
     await runMigrations(pool);
     console.log(`ingest: ${events} events per batch size, ${writers} batch writes in flight, one consumer; batch ms = COPY to COMMIT`);
