@@ -7,7 +7,7 @@ import { decisionCampaign } from '../../core/testing/decision-fixtures.js';
 import { appendScanEvents, fakeCode, scanEventMap, type EventMap } from '../../core/testing/scan-event-fixtures.js';
 import { createIngestHarness, type IngestHarness } from '../testing/ingest-harness.js';
 import { dashboardFiles, panelQueries, readDashboard, variables, type DashboardQuery } from './testing/dashboard-files.js';
-import { interpolateSql } from './testing/grafana-interpolation.js';
+import { interpolateSql, parseInterval } from './testing/grafana-interpolation.js';
 
 /**
  * Every SQL query of the campaign dashboard, expanded as Grafana expands it, run against a real
@@ -149,11 +149,11 @@ describe('campaign dashboard SQL against real rollups', () => {
   });
   afterAll(() => h?.close());
 
-  /** A panel's query as Grafana sends it (min interval 1h for the hourly rollups, 1d for per-day panels), run. */
+  /** A panel's query as Grafana sends it ($__interval at the panel's min interval, as for a range of a few days), run. */
   async function run(query: DashboardQuery, variablesOverride: Record<string, string> = {}): Promise<Result> {
     const sql = interpolateSql(query.text, {
       range,
-      intervalMs: /per day/i.test(query.panel) ? day : hour,
+      intervalMs: query.minInterval === undefined ? hour : parseInterval(query.minInterval),
       variables: { campaign: CAMPAIGN, device: deviceId(3), ...variablesOverride },
     });
     const result = await h.pool.query<Record<string, unknown>>({ text: sql, types: { getTypeParser: () => (value: string) => value } as unknown as pg.CustomTypesConfig });
@@ -391,8 +391,9 @@ describe('campaign dashboard SQL against real rollups', () => {
     'Latest dead letters': { columns: 'failed_at:timestamptz stream_id:text deliveries:int4 error:text', check: (rows) => expect(rows.map((r) => [r.stream_id, r.error])).toEqual([['1-1', 'not msgpack']]) },
   };
 
-  it('has an expectation for every SQL panel, and no expectation without a panel', () => {
+  it('has an expectation for every SQL panel, and no expectation without a panel; time series panels keep to the rollups\' hourly grain', () => {
     expect(queries.length).toBeGreaterThanOrEqual(20);
+    for (const query of queries.filter((q) => q.format === 'time_series')) expect(parseInterval(query.minInterval ?? '0s'), query.panel).toBeGreaterThanOrEqual(hour);
     expect(queries.map((q) => q.panel).sort()).toEqual(Object.keys(expectations).sort());
   });
 

@@ -37,6 +37,8 @@ export interface DashboardQuery {
   readonly panelType: string;
   /** the target's format (table, time_series) for SQL */
   readonly format: string | undefined;
+  /** the panel's min interval ("1h"): Grafana's $__interval is never below it */
+  readonly minInterval: string | undefined;
 }
 
 export function panelQueries(dashboard: Json): DashboardQuery[] {
@@ -47,6 +49,7 @@ export function panelQueries(dashboard: Json): DashboardQuery[] {
       text: (target.rawSql ?? target.expr) as string,
       panelType: panel.type as string,
       format: target.format as string | undefined,
+      minInterval: panel.interval as string | undefined,
     })),
   );
 }

@@ -19,8 +19,8 @@ export function intervalText(ms: number): string {
   return `${ms}ms`;
 }
 
-/** gtime.ParseInterval for the units Grafana writes. */
-function parseInterval(text: string): number {
+/** gtime.ParseInterval for the units Grafana writes ("15s", "1h", "'5m'"), in ms. */
+export function parseInterval(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(text.replace(/^'|'$/g, ''));
   if (!match) throw new Error(`error parsing interval ${text}`);
   return Number(match[1]) * (unitMs[match[2] as string] as number);
