@@ -20,6 +20,8 @@ export interface TierBurn {
 }
 
 const dayMs = 86_400_000;
+/** Days of recent issuing that set the pace (the Grafana campaign dashboard repeats it as a literal). */
+export const budgetPaceDays = 3;
 
 /** Per tier since the start, and over the pace window [now − paceDays, now). */
 const burnQuery = `
@@ -41,7 +43,7 @@ const burnQuery = `
   WHERE t.campaign_id = $1 ORDER BY t.rank`;
 
 /** Each tier's budget burn, and the day it runs out at the pace of the last `paceDays` days. */
-export async function readBudgetBurn(pool: pg.Pool, campaignId: string, now: Date, paceDays = 3): Promise<TierBurn[]> {
+export async function readBudgetBurn(pool: pg.Pool, campaignId: string, now: Date, paceDays = budgetPaceDays): Promise<TierBurn[]> {
   const paceStart = new Date(now.getTime() - paceDays * dayMs);
   const { rows } = await pool.query<{ tier_id: string; kind: string; value: number; unit: string; inventory: string; issued: string; held: string; issued_recent: string }>(
     burnQuery,

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { budgetPaceDays, readBudgetBurn, type TierBurn } from '../../core/analytics/budget-burn.js';
+import { readDeviceSegments, segmentRules } from '../../core/analytics/device-segments.js';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
 import { Outcome, outcomeNames } from '../../core/scan/outcomes.js';
 import { reasonBits } from '../../core/scan/reasons.js';
@@ -420,6 +422,27 @@ describe('campaign dashboard SQL against real rollups', () => {
       const counted = values.filter((value) => value !== null && value !== '' && /^-?\d+(\.\d+)?(e[+-]?\d+)?$/.test(String(value)) && Number(value) !== 0);
       expect(counted, query.panel).toEqual([]);
     }
+  });
+
+  // The dashboard's SQL repeats the console's thresholds as literals (Grafana cannot import them):
+  // both must give the same figures, and the literals must be the constants core/analytics uses.
+  it('budget burn and device segments agree with the console\'s queries (core/analytics) on the same rollups', async () => {
+    const panel = (title: string) => queries.find((q) => q.panel === title) as DashboardQuery;
+    const now = new Date();
+    const burnRows = (await run(panel('Budget burn per tier'))).rows;
+    const burn = await readBudgetBurn(h.pool, CAMPAIGN, now, budgetPaceDays);
+    expect(burnRows.map((r) => [r.tier, num(r.inventory), num(r.issued), num(r.held), num(r.value_spent)])).toEqual(
+      burn.map((t) => [t.tierId, t.inventory, t.issued, t.held, t.valueSpent]),
+    );
+    burnRows.forEach((row, i) => expect(num(row.issued_per_day)).toBeCloseTo((burn[i] as TierBurn).perDay, 9));
+    expect(panel('Budget burn per tier').text).toContain(`interval '${budgetPaceDays} days'`);
+
+    const segmentRows = (await run(panel('Device segments (RFM, now)'))).rows;
+    const segments = await readDeviceSegments(h.pool, CAMPAIGN, now);
+    expect(segmentRows.map((r) => [r.segment, num(r.devices), num(r.codes_redeemed)])).toEqual(segments.map((s) => [s.segment, s.devices, s.codesRedeemed]));
+    const text = panel('Device segments (RFM, now)').text;
+    expect(text).toContain(`today.day - ${segmentRules.newWithinDays} THEN 'new'`);
+    expect(text).toContain(`today.day - ${segmentRules.activeWithinDays} AND s.codes_redeemed >= ${segmentRules.loyalCodes} THEN 'loyal'`);
   });
 
   it('the $campaign variable lists the campaign', async () => {
