@@ -15,13 +15,20 @@ local function slidingCount(current, previous, previousWeight)
 end
 
 --[[
-  Records that `device` scanned from `ip` this hour and returns how many distinct devices did:
-  field "<ip>|<device>" marks a pair as seen, "#<ip>" counts the pairs.
+  Records that `device` scanned from `ip` this hour and returns how many distinct devices did,
+  and how many of them came back (sent a cookie: `returning` is 1): field "<ip>|<device>" marks a
+  pair as seen, "#<ip>" counts the pairs, "r#<ip>" the returning ones. A device counts as
+  returning when its first scan from the address this hour carried its cookie.
 ]]
-local function countDevicesBehind(hourKey, ip, device)
-  local total = "#" .. ip
+local function countDevicesBehind(hourKey, ip, device, returning)
+  local total, back = "#" .. ip, "r#" .. ip
   if redis.call("HSETNX", hourKey, ip .. "|" .. device, "1") == 1 then
-    return redis.call("HINCRBY", hourKey, total, "1")
+    local devices = redis.call("HINCRBY", hourKey, total, "1")
+    if returning then
+      return devices, redis.call("HINCRBY", hourKey, back, "1")
+    end
+    return devices, tonumber(redis.call("HGET", hourKey, back) or 0)
   end
-  return tonumber(redis.call("HGET", hourKey, total))
+  local counts = redis.call("HMGET", hourKey, total, back)
+  return tonumber(counts[1]), tonumber(counts[2] or 0)
 end
