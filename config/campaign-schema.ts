@@ -50,11 +50,11 @@ export const defaultRuleWeights = {
   device_velocity: 30,
   ip_velocity: 20,
   consumer_velocity: 30,
-  ip_device_farm: 25,
+  ip_device_farm: 60,
   serial_run: 50,
   // request-feature rules (workers)
   enumeration: 35,
-  region_diversion: 30,
+  region_diversion: 50,
   region_not_allowed: 50,
   new_device_top_prize: 25,
   non_mobile_agent: 20,

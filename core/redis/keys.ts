@@ -34,7 +34,7 @@ export interface CampaignKeys {
   consumerDay(day: string): string;
   /** hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans (c: redemption attempts) in one minute bucket */
   velocity(minuteBucket: number): string;
-  /** hash "<ip>|<device>" -> 1, "#<ip>" -> distinct devices and "r#<ip>" -> those that came back with their cookie, per hour bucket */
+  /** hash "<ip>|<device>" -> "1" | "r" (came back with its cookie), "#<ip>" -> distinct devices, "r#<ip>" -> those that came back, per hour bucket */
   ipDevices(hourBucket: number): string;
   /** hash "<batch>:<serial>" -> "<ms>|<device>" of each code consumed in one serial-run window (the serial_run rule) */
   serialRuns(windowBucket: number): string;

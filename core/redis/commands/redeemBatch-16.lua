@@ -20,8 +20,9 @@
     KEYS[8]  consumerDay    hash consumer -> codes consumed on the campaign-local day of ARGV[2]
     KEYS[9]  velocity       hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans, this minute
     KEYS[10] velocityPrev   the same hash of the previous minute (read only)
-    KEYS[11] ipDevices      hash "<ip>|<device>" -> 1, "#<ip>" -> distinct devices and "r#<ip>" ->
-                            those of them that came back with their cookie, this hour
+    KEYS[11] ipDevices      hash "<ip>|<device>" -> "1" (seen without cookie) | "r" (came back with
+                            its cookie), "#<ip>" -> distinct devices, "r#<ip>" -> those that came
+                            back, this hour
     KEYS[12] events         stream of decisions; the entry id is the scan id
     KEYS[13] outcomes       hash outcome name -> decisions
     KEYS[14] bans           hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends
