@@ -38,6 +38,53 @@ export const regionSchema = z
   })
   .strict();
 
+/**
+ * Every fraud rule a campaign can weigh or switch off, with its default weight: the one place
+ * the defaults are tuned. The names are the stable reason codes (core/scan/reasons.ts gives each
+ * a bit; a test checks both lists agree). Request-feature rules are scored in workers/score.ts,
+ * counter rules in the decision script (redeemBatch); README "Fraud rules" says what each means.
+ */
+export const defaultRuleWeights = {
+  // counter rules (decision script)
+  clone: 40,
+  device_velocity: 30,
+  ip_velocity: 20,
+  consumer_velocity: 30,
+  ip_device_farm: 60,
+  serial_run: 50,
+  // request-feature rules (workers)
+  enumeration: 35,
+  region_diversion: 50,
+  region_not_allowed: 50,
+  new_device_top_prize: 25,
+  non_mobile_agent: 20,
+  headless_agent: 60,
+  honeypot: 100,
+} as const;
+
+export type FraudRuleName = keyof typeof defaultRuleWeights;
+export const fraudRuleNames = Object.keys(defaultRuleWeights) as FraudRuleName[];
+
+const ruleSettingSchema = (weight: number) =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Points added to the scan's score (capped at 100) when the rule fires. */
+      weight: z.number().int().min(0).max(100).default(weight),
+    })
+    .strict()
+    .default({});
+
+/** `rules: { <reason>: { enabled, weight } }`; a rule left out keeps its default. */
+export const fraudRulesSchema = z
+  .object(Object.fromEntries(fraudRuleNames.map((name) => [name, ruleSettingSchema(defaultRuleWeights[name])])) as {
+    [K in FraudRuleName]: ReturnType<typeof ruleSettingSchema>;
+  })
+  .strict()
+  .default({});
+
+export type FraudRules = z.infer<typeof fraudRulesSchema>;
+
 export const campaignSchema = z
   .object({
     id: slug,
@@ -68,6 +115,27 @@ export const campaignSchema = z
         ipScansPerMinute: z.number().int().min(1).default(120),
         /** Distinct devices seen from one IP in this campaign above which the IP looks like a farm. */
         devicesPerIp: z.number().int().min(1).default(20),
+        /**
+         * An address over devicesPerIp is a farm only while fewer than this share of its devices
+         * this hour came back with their cookie: phones behind a carrier NAT or an office keep
+         * their cookies and return, a farm's fresh devices never do.
+         */
+        sharedAddressReturningShare: z.number().min(0).max(1).default(0.2),
+        /**
+         * serial_run: this many consecutive serials of one batch (this code's included), each
+         * redeemed at most gapSeconds after the one before it, by at least two devices: a leaked
+         * printer file walked in serial order, which genuine buyers of random packages never do.
+         */
+        serialRun: z
+          .object({
+            length: z.number().int().min(2).max(8).default(3),
+            gapSeconds: z.number().int().min(1).max(600).default(15),
+          })
+          .strict()
+          .default({})
+          // the decision script sees runs in its current and previous 10-minute bucket
+          .refine((run) => (run.length - 1) * run.gapSeconds <= 600, '(length - 1) × gapSeconds must be at most 600'),
+        rules: fraudRulesSchema,
       })
       .strict()
       .refine((f) => f.holdAt < f.blockAt, 'holdAt must be below blockAt'),

@@ -1,7 +1,8 @@
 import type { ScanAssessment } from '../core/scan/types.js';
 import { drawTier } from './draw.js';
 import { isLocation, regionAt, type Region } from './region.js';
-import { scoreScan, type ScoredScan, type ScoringContext } from './score.js';
+import type { FraudRules } from '../config/campaign-schema.js';
+import { activeScoringRules, scoreScan, type ScoredScan, type ScoringContext } from './score.js';
 import { uaClasses } from '../core/scan/ua-classes.js';
 import { classifyUserAgent } from './user-agent.js';
 
@@ -18,6 +19,8 @@ export interface AssessCampaign {
   readonly weights: readonly number[];
   readonly regions: readonly Region[];
   readonly allowedRegions: readonly string[];
+  /** the campaign's `fraud.rules`: which request-feature rules run, and their weights */
+  readonly rules: FraudRules;
 }
 
 /** A campaign with its lookups built, once per campaign version. */
@@ -51,6 +54,7 @@ export function prepareCampaign(campaign: AssessCampaign): PreparedCampaign {
     regions: campaign.regions,
     regionsByCode,
     allowedRegions: campaign.allowedRegions.flatMap((code) => regionsByCode.get(code) ?? []),
+    rules: activeScoringRules(campaign.rules),
   };
 }
 

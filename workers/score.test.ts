@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { maskFromReasons, type ReasonCode } from '../core/scan/reasons.js';
+import { defaultRuleWeights, fraudRulesSchema, loadCampaignFile, type FraudRuleName } from '../config/campaign-schema.js';
+import { maskFromReasons } from '../core/scan/reasons.js';
+import { repoPath } from '../core/paths.js';
 import type { Region } from './region.js';
-import { scoreScan, scoringRules, type ScoredScan, type ScoringContext } from './score.js';
+import { activeScoringRules, scoreScan, type ScoredScan, type ScoringContext } from './score.js';
 
 const shanghai: Region = { code: 'CN-SH', bbox: [120.85, 30.67, 122.2, 31.88] };
 const beijing: Region = { code: 'CN-BJ', bbox: [115.42, 39.44, 117.51, 41.06] };
-const anywhere: ScoringContext = { regionsByCode: new Map([[shanghai.code, shanghai], [beijing.code, beijing]]), allowedRegions: [] };
+/** The campaign file's `fraud.rules` as the schema fills them in: every rule on, at its default weight unless `rules` says otherwise. */
+const rulesOf = (rules: Record<string, unknown> = {}) => fraudRulesSchema.parse(rules);
+const anywhere: ScoringContext = { regionsByCode: new Map([[shanghai.code, shanghai], [beijing.code, beijing]]), allowedRegions: [], rules: activeScoringRules(rulesOf()) };
 const shanghaiOnly: ScoringContext = { ...anywhere, allowedRegions: [shanghai] };
 
 /** A scan no rule objects to: a known phone in Shanghai, from a Shanghai batch, drawing a small prize. */
@@ -22,9 +26,9 @@ const clean: ScoredScan = {
 const inBeijing = { lat: 39.9, lon: 116.4 };
 const noLocation = { lat: NaN, lon: NaN };
 
-const weightOf = (reason: ReasonCode) => scoringRules.find((rule) => rule.reason === reason)?.weight;
+const weightOf = (reason: FraudRuleName) => defaultRuleWeights[reason];
 
-const cases: { reason: ReasonCode; fires: Partial<ScoredScan>; quiet: Partial<ScoredScan>[]; context?: ScoringContext }[] = [
+const cases: { reason: FraudRuleName; fires: Partial<ScoredScan>; quiet: Partial<ScoredScan>[]; context?: ScoringContext }[] = [
   { reason: 'enumeration', fires: { forgedAttempts: 3 }, quiet: [{ forgedAttempts: 2 }] },
   { reason: 'region_diversion', fires: inBeijing, quiet: [{ ...inBeijing, batchRegion: null }, { ...inBeijing, batchRegion: 'CN-GZ' }, { ...noLocation }] },
   { reason: 'region_not_allowed', fires: { ...inBeijing, batchRegion: 'CN-BJ' }, context: shanghaiOnly, quiet: [{}, noLocation] },
@@ -61,6 +65,33 @@ describe('scoreScan', () => {
       reasonMask: maskFromReasons(['enumeration', 'region_diversion', 'region_not_allowed', 'new_device_top_prize', 'non_mobile_agent', 'headless_agent']),
     });
     const twoRules = scoreScan({ ...clean, uaClass: 'desktop', forgedAttempts: 3 }, anywhere);
-    expect(twoRules.score).toBe((weightOf('non_mobile_agent') ?? 0) + (weightOf('enumeration') ?? 0));
+    expect(twoRules.score).toBe(weightOf('non_mobile_agent') + weightOf('enumeration'));
+  });
+});
+
+describe('per-campaign rule settings (fraud.rules)', () => {
+  const desktopAfterForgeries = { ...clean, uaClass: 'desktop' as const, forgedAttempts: 3 };
+
+  it('a campaign weight replaces the default weight', () => {
+    const context = { ...anywhere, rules: activeScoringRules(rulesOf({ enumeration: { weight: 5 }, non_mobile_agent: { weight: 7 } })) };
+    expect(scoreScan(desktopAfterForgeries, context)).toEqual({ score: 12, reasonMask: maskFromReasons(['enumeration', 'non_mobile_agent']) });
+  });
+
+  it('a switched-off rule neither scores nor leaves its reason', () => {
+    const context = { ...anywhere, rules: activeScoringRules(rulesOf({ enumeration: { enabled: false } })) };
+    expect(scoreScan(desktopAfterForgeries, context)).toEqual({ score: weightOf('non_mobile_agent'), reasonMask: maskFromReasons(['non_mobile_agent']) });
+  });
+
+  it('the rules-off load-test campaign scores nothing, not even a honeypot drawn by a headless new device', () => {
+    const off = loadCampaignFile(repoPath('config/campaigns/loadtest-rules-off.json'));
+    const context = { ...shanghaiOnly, rules: activeScoringRules(off.fraud.rules) };
+    const worst = { ...clean, ...inBeijing, honeypot: true, forgedAttempts: 9, newDevice: true, tierIndex: 0, uaClass: 'headless' as const };
+    expect(scoreScan(worst, context)).toEqual({ score: 0, reasonMask: 0 });
+  });
+
+  it('rejects unknown rules, weights over 100 and unknown settings', () => {
+    expect(() => rulesOf({ typo_rule: { weight: 1 } })).toThrow();
+    expect(() => rulesOf({ enumeration: { weight: 101 } })).toThrow();
+    expect(() => rulesOf({ enumeration: { weigth: 10 } })).toThrow();
   });
 });

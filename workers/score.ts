@@ -1,11 +1,12 @@
-import { reasonBits, type ReasonCode } from '../core/scan/reasons.js';
+import type { FraudRuleName, FraudRules } from '../config/campaign-schema.js';
+import { reasonBits } from '../core/scan/reasons.js';
 import { bboxContains, isLocation, type Region } from './region.js';
 import type { UaClass } from '../core/scan/ua-classes.js';
 
 /** What the request-feature rules read about one scan, after the draw and the agent check. */
 export interface ScoredScan {
   readonly honeypot: boolean;
-  /** forged-code answers recently given to this IP or device */
+  /** forged-code answers recently given to this device (to its address when it came without a cookie) */
   readonly forgedAttempts: number;
   /** NaN when the client sent no location */
   readonly lat: number;
@@ -22,12 +23,20 @@ export interface ScoringContext {
   readonly regionsByCode: ReadonlyMap<string, Region>;
   /** empty: scanning is allowed anywhere */
   readonly allowedRegions: readonly Region[];
+  /** the campaign's enabled request-feature rules with its weights (`activeScoringRules`) */
+  readonly rules: readonly ActiveRule[];
 }
 
 interface ScoringRule {
-  readonly reason: ReasonCode;
-  readonly weight: number;
+  readonly reason: FraudRuleName;
   fires(scan: ScoredScan, campaign: ScoringContext): boolean;
+}
+
+/** A rule as one campaign scores it: its weight from the campaign file, its reason bit. */
+export interface ActiveRule {
+  readonly rule: ScoringRule;
+  readonly weight: number;
+  readonly bit: number;
 }
 
 /** Forged-code answers to the same IP or device after which a genuine scan looks like enumeration. */
@@ -37,16 +46,17 @@ const TOP_TIER_INDEX = 0;
 const MAX_SCORE = 100;
 
 /**
- * The request-feature rules and their weights, the one place they are tuned. Rules on live
- * counters (clone, velocity, devices per IP) are scored in the decision script instead, where
- * the counters are exact. A honeypot alone reaches the maximum, so it always blocks.
+ * The request-feature rules. Their weights (and whether they run at all) come from the
+ * campaign's `fraud.rules`, defaults in config/campaign-schema.ts. Rules on live counters
+ * (clone, velocity, devices per IP, serial runs) are scored in the decision script instead,
+ * where the counters are exact. A honeypot alone reaches the maximum by default, so it blocks.
  */
 export const scoringRules: readonly ScoringRule[] = [
-  { reason: 'honeypot', weight: MAX_SCORE, fires: (scan) => scan.honeypot },
-  { reason: 'enumeration', weight: 35, fires: (scan) => scan.forgedAttempts >= ENUMERATION_MIN_ATTEMPTS },
+  { reason: 'honeypot', fires: (scan) => scan.honeypot },
+  // A single typo never fires: it takes several forged codes from the same device (or cookieless address).
+  { reason: 'enumeration', fires: (scan) => scan.forgedAttempts >= ENUMERATION_MIN_ATTEMPTS },
   {
     reason: 'region_diversion',
-    weight: 30,
     fires(scan, campaign) {
       const home = scan.batchRegion === null ? undefined : campaign.regionsByCode.get(scan.batchRegion);
       return home !== undefined && isLocation(scan.lat, scan.lon) && !bboxContains(home.bbox, scan.lat, scan.lon);
@@ -54,26 +64,30 @@ export const scoringRules: readonly ScoringRule[] = [
   },
   {
     reason: 'region_not_allowed',
-    weight: 50,
     fires: (scan, campaign) =>
       campaign.allowedRegions.length > 0 &&
       isLocation(scan.lat, scan.lon) &&
       !campaign.allowedRegions.some((region) => bboxContains(region.bbox, scan.lat, scan.lon)),
   },
-  { reason: 'new_device_top_prize', weight: 25, fires: (scan) => scan.newDevice && scan.tierIndex === TOP_TIER_INDEX },
+  { reason: 'new_device_top_prize', fires: (scan) => scan.newDevice && scan.tierIndex === TOP_TIER_INDEX },
   // Deliberately overlapping with the next rule: automation is non-mobile too, and scores both.
-  { reason: 'non_mobile_agent', weight: 20, fires: (scan) => scan.uaClass !== 'mobile' },
-  { reason: 'headless_agent', weight: 60, fires: (scan) => scan.uaClass === 'headless' || scan.uaClass === 'bot' },
+  { reason: 'non_mobile_agent', fires: (scan) => scan.uaClass !== 'mobile' },
+  { reason: 'headless_agent', fires: (scan) => scan.uaClass === 'headless' || scan.uaClass === 'bot' },
 ];
 
-/** Sum of the weights of the rules that fire, capped at 100, and their reason bits. */
+/** The request-feature rules a campaign keeps switched on, with its weights: built once per campaign version. */
+export function activeScoringRules(rules: FraudRules): ActiveRule[] {
+  return scoringRules.filter((rule) => rules[rule.reason].enabled).map((rule) => ({ rule, weight: rules[rule.reason].weight, bit: reasonBits[rule.reason] }));
+}
+
+/** Sum of the weights of the campaign's rules that fire, capped at 100, and their reason bits. */
 export function scoreScan(scan: ScoredScan, campaign: ScoringContext): { score: number; reasonMask: number } {
   let score = 0;
   let reasonMask = 0;
-  for (const rule of scoringRules) {
+  for (const { rule, weight, bit } of campaign.rules) {
     if (!rule.fires(scan, campaign)) continue;
-    score += rule.weight;
-    reasonMask |= reasonBits[rule.reason];
+    score += weight;
+    reasonMask |= bit;
   }
   return { score: Math.min(score, MAX_SCORE), reasonMask };
 }

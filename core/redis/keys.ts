@@ -34,8 +34,10 @@ export interface CampaignKeys {
   consumerDay(day: string): string;
   /** hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans (c: redemption attempts) in one minute bucket */
   velocity(minuteBucket: number): string;
-  /** hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, per hour bucket */
+  /** hash "<ip>|<device>" -> "1" | "r" (came back with its cookie), "#<ip>" -> distinct devices, "r#<ip>" -> those that came back, per hour bucket */
   ipDevices(hourBucket: number): string;
+  /** hash "<batch>:<serial>" -> "<ms>|<device>" of each code consumed in one serial-run window (the serial_run rule) */
+  serialRuns(windowBucket: number): string;
 }
 
 export function campaignHashTag(campaignId: string): string {
@@ -59,6 +61,7 @@ export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
     consumerDay: (day) => `${base}consumer-day:${day}`,
     velocity: (minuteBucket) => `${base}vel:${minuteBucket}`,
     ipDevices: (hourBucket) => `${base}ipdev:${hourBucket}`,
+    serialRuns: (windowBucket) => `${base}serials:${windowBucket}`,
   };
 }
 

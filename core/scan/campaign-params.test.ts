@@ -1,11 +1,34 @@
 import { Unpackr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { loadCampaignFile } from '../../config/campaign-schema.js';
+import { fraudRuleNames, loadCampaignFile, parseCampaign } from '../../config/campaign-schema.js';
 import { repoPath } from '../paths.js';
-import { buildCampaignParams, HOUR_MS, localDay, MINUTE_MS, packedCampaignParams, timeBuckets } from './campaign-params.js';
+import { buildCampaignParams, HOUR_MS, localDay, MINUTE_MS, packedCampaignParams, SERIAL_WINDOW_MS, timeBuckets } from './campaign-params.js';
 import { reasonBits } from './reasons.js';
 
 const demo = loadCampaignFile(repoPath('config/campaigns/demo.json'));
+
+describe('fraud rules of the campaign file', () => {
+  it('every rule a campaign can weigh is a reason code; every reason but the review and ban marks is a rule', () => {
+    expect([...fraudRuleNames].sort()).toEqual(Object.keys(reasonBits).filter((r) => r !== 'review_rejected' && r !== 'banned').sort());
+  });
+
+  it('passes the enabled counter rules as [bit, weight] and every enabled rule\'s weight by bit; a disabled rule is absent', () => {
+    const campaign = parseCampaign({ ...JSON.parse(JSON.stringify(demo)), fraud: { holdAt: 50, blockAt: 80, rules: { clone: { enabled: false }, serial_run: { weight: 45 }, honeypot: { weight: 90 } } } });
+    const params = buildCampaignParams(campaign);
+    const rules = params.rules as Record<string, number[]>;
+    expect(rules.clone).toBeUndefined();
+    expect(rules.serial_run).toEqual([reasonBits.serial_run, 45]);
+    const weights = params.weights as number[];
+    expect(weights[Math.log2(reasonBits.honeypot)]).toBe(90);
+    expect(weights[Math.log2(reasonBits.clone)]).toBe(0);
+    expect(weights[Math.log2(reasonBits.serial_run)]).toBe(45);
+    expect(params.serialRun).toEqual({ length: 3, gapMs: 15_000 });
+  });
+
+  it('refuses a serial run longer than the script can see', () => {
+    expect(() => parseCampaign({ ...JSON.parse(JSON.stringify(demo)), fraud: { holdAt: 50, blockAt: 80, serialRun: { length: 8, gapSeconds: 120 } } })).toThrow(/gapSeconds/);
+  });
+});
 
 describe('campaign params for the decision script', () => {
   it('carries the window, limits, thresholds, tiers, counter rules and outcome names', () => {
@@ -49,8 +72,14 @@ describe('time buckets', () => {
     expect(localDay('America/Los_Angeles', Date.UTC(2026, 0, 1, 8, 0))).toBe('20260101');
   });
 
-  it('numbers minutes and hours since the epoch', () => {
+  it('numbers minutes, hours and 10-minute serial-run windows since the epoch', () => {
     const now = Date.UTC(2026, 2, 10, 4, 30, 15);
-    expect(timeBuckets('Asia/Shanghai', now)).toEqual({ day: '20260310', minute: Math.floor(now / MINUTE_MS), hour: Math.floor(now / HOUR_MS) });
+    expect(timeBuckets('Asia/Shanghai', now)).toEqual({
+      day: '20260310',
+      minute: Math.floor(now / MINUTE_MS),
+      hour: Math.floor(now / HOUR_MS),
+      serialWindow: Math.floor(now / SERIAL_WINDOW_MS),
+    });
+    expect(SERIAL_WINDOW_MS).toBe(10 * MINUTE_MS);
   });
 });

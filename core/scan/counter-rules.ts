@@ -1,22 +1,20 @@
-import type { ReasonCode } from './reasons.js';
+import type { FraudRuleName } from '../../config/campaign-schema.js';
 
 /**
- * Weights of the fraud rules on live counters, the one place they are tuned. These rules are
- * scored inside the decision script, where the counters are exact; the request-feature rules
- * are in workers/score.ts. Each weight adds to the worker's score (capped at 100) when its rule
- * fires:
+ * The fraud rules on live counters, scored inside the decision script (redeemBatch) where the
+ * counters are exact; their weights and switches are the campaign's `fraud.rules` (defaults in
+ * config/campaign-schema.ts), the request-feature rules are in workers/score.ts. Each adds its
+ * weight to the worker's score (capped at 100) when it fires:
  * - clone: the code was consumed by another device (the scan is already_redeemed either way;
  *   the score records how suspicious the attempt was);
  * - device_velocity / ip_velocity: the device's / IP's scans in the last minute exceed the
  *   campaign's deviceScansPerMinute / ipScansPerMinute (every scan counts, replays included);
  * - consumer_velocity: the consumer's redemption attempts (scans of unconsumed codes that pass
  *   window, activation and limits) in the last minute exceed deviceScansPerMinute;
- * - ip_device_farm: more distinct devices than devicesPerIp scanned from the IP this hour.
+ * - ip_device_farm: a fresh (cookieless) device on an address with more distinct devices than
+ *   devicesPerIp this hour, of which fewer than sharedAddressReturningShare came back with
+ *   their cookie: a farm. A carrier NAT or office is full of phones that return, so it is not one;
+ * - serial_run: the code ends a run of serialRun.length consecutive serials of its batch, each
+ *   consumed at most serialRun.gapSeconds after the one before, by more than one device.
  */
-export const counterRuleWeights = {
-  clone: 40,
-  device_velocity: 30,
-  ip_velocity: 20,
-  consumer_velocity: 30,
-  ip_device_farm: 25,
-} as const satisfies Partial<Record<ReasonCode, number>>;
+export const counterRuleNames = ['clone', 'device_velocity', 'ip_velocity', 'consumer_velocity', 'ip_device_farm', 'serial_run'] as const satisfies readonly FraudRuleName[];

@@ -2,7 +2,8 @@
  * Fraud reason codes. Each is one bit so a scan's reasons travel through Lua and the events
  * stream as one integer; the names are the stable codes clients and the fraud team see.
  * Rules on request features are scored in workers/score.ts; rules on live counters are scored
- * inside the decision script, where the counters are exact.
+ * inside the decision script, where the counters are exact. Weights and switches per campaign:
+ * `fraud.rules` (config/campaign-schema.ts, `defaultRuleWeights`).
  */
 export const reasonBits = {
   clone: 1 << 0, // code already redeemed by another device
@@ -19,6 +20,7 @@ export const reasonBits = {
   honeypot: 1 << 11, // a canary code that was never printed
   review_rejected: 1 << 12, // a held scan the fraud team rejected (set by settleReview, not scored)
   banned: 1 << 13, // a reviewer banned the device, address or network (core/bans/)
+  serial_run: 1 << 14, // consecutive serials of one batch redeemed by several devices in quick succession (a leaked printer file)
 } as const;
 
 export type ReasonCode = keyof typeof reasonBits;

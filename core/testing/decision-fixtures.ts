@@ -40,7 +40,11 @@ export function newDeviceId(): string {
   return randomBytes(16).toString('base64url');
 }
 
-/** A campaign open from a day before to ten days after FIXTURE_NOW, two tiers, rules out of the way. */
+/**
+ * A campaign open from a day before to ten days after FIXTURE_NOW, two tiers, rules out of the
+ * way: thresholds at their top, and serial_run off because codeSource hands out serial after
+ * serial (tests of that rule switch it on).
+ */
 export function decisionCampaign(id: string, changes: Record<string, unknown> = {}): Campaign {
   return parseCampaign({
     id,
@@ -52,7 +56,7 @@ export function decisionCampaign(id: string, changes: Record<string, unknown> = 
     ],
     noPrizeWeight: 1,
     limits: { perConsumerPerDay: 100_000, perConsumerPerCampaign: 100_000 },
-    fraud: { holdAt: 50, blockAt: 80, deviceScansPerMinute: 100_000, ipScansPerMinute: 100_000, devicesPerIp: 100_000 },
+    fraud: { holdAt: 50, blockAt: 80, deviceScansPerMinute: 100_000, ipScansPerMinute: 100_000, devicesPerIp: 100_000, rules: { serial_run: { enabled: false } } },
     ...changes,
   });
 }

@@ -13,19 +13,28 @@ export interface ForgedBudgets {
 }
 
 export interface ForgedLimiter {
-  /** Forged codes this host sent in its current window (the `enumeration` fraud feature); may be over, never under. */
-  attempts(ip: string, now: number): number;
   /**
-   * Counts one forged code from `ip` naming `campaign` (`UNATTRIBUTED` when it names none);
-   * returns 0 while its host and network are within budget (answer it `invalid`), else the
-   * seconds until the window ends (answer 429).
+   * Forged codes the device sent in its current window (the `enumeration` fraud feature); may be
+   * over, never under. Per device, not per address: behind a carrier NAT, one phone's typos are
+   * not its neighbours' history. A cookieless scan has no history of its own (0): what its
+   * address sends is held back by the budgets below instead.
    */
-  record(ip: string, campaign: string, now: number): number;
+  attempts(device: string, now: number): number;
+  /**
+   * Counts one forged code from `ip` naming `campaign` (`UNATTRIBUTED` when it names none), and
+   * against `device` when the request carried a valid device cookie (else null); returns 0 while
+   * its host and network are within budget (answer it `invalid`), else the seconds until the
+   * window ends (answer 429).
+   */
+  record(ip: string, device: string | null, campaign: string, now: number): number;
   /** Forged codes per campaign in the window, and the enumeration alarm. */
   campaigns(now: number): readonly CampaignForgedCount[];
   /** Memory of the per-address counts: fixed, whatever the number of addresses. */
   readonly bytes: number;
 }
+
+/** A device's counter in the sketch: the prefix keeps it apart from any address's. */
+const deviceUnit = (device: string) => `d:${device}`;
 
 /** Counters per sketch row: 2 rows × 2^18 × 4 B = 2 MiB, enough to keep collisions rare under a flood from 100,000 addresses. */
 export const SKETCH_WIDTH = 2 ** 18;
@@ -51,13 +60,14 @@ export function createForgedLimiter(budgets: ForgedBudgets, sketchWidth = SKETCH
   }
 
   return {
-    attempts(ip, now) {
+    attempts(device, now) {
       roll(now);
-      return sketch.estimate(addressUnits(ip).host);
+      return sketch.estimate(deviceUnit(device));
     },
-    record(ip, campaign, now) {
+    record(ip, device, campaign, now) {
       roll(now);
       alarm.record(campaign, now);
+      if (device !== null) sketch.add(deviceUnit(device));
       const { host, network } = addressUnits(ip);
       const hostCount = sketch.add(host);
       const networkCount = sketch.add(network);

@@ -110,7 +110,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       ip: input.ip,
       userAgent: input.userAgent,
       ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
-      forgedAttempts: limiter.attempts(input.ip, input.receivedAt),
+      forgedAttempts: device.newDevice ? 0 : limiter.attempts(device.deviceId, input.receivedAt),
       receivedAt: input.receivedAt,
     };
     const assessment = await assessQueue.assess(campaign, { request, batchRegion: batch.region, honeypot: batch.honeypotSerials.has(code.serial) });
@@ -130,7 +130,9 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       deps.onForged();
       const claimedBatchId = verifier.claimedBatchId(input.rawCode);
       const campaignId = (claimedBatchId !== undefined && catalog.find(claimedBatchId)?.campaign.id) || UNATTRIBUTED;
-      const retryAfterSeconds = limiter.record(input.ip, campaignId, input.receivedAt);
+      // Only a cookie that verifies names a device: a made-up one cannot pin forgeries on a real phone.
+      const sender = input.cookie === '' ? null : devices.identify(input.cookie);
+      const retryAfterSeconds = limiter.record(input.ip, sender !== null && !sender.newDevice ? sender.deviceId : null, campaignId, input.receivedAt);
       return retryAfterSeconds > 0 ? { kind: 'rate_limited', retryAfterSeconds } : invalid();
     },
   };

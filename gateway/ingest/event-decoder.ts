@@ -24,7 +24,7 @@ const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
 const uaClassPattern = new RegExp(`^(?:${uaClasses.join('|')})$`);
 const earliestMs = Date.UTC(2000, 0, 1);
 const latestMs = Date.UTC(2100, 0, 1);
-const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd', 'uar']);
+const scanFields = new Set(['v', 'at', 'code', 'batch', 'serial', 'dev', 'ip', 'o', 't', 'rp', 'sc', 'rs', 'first', 'ua', 'rg', 'lat', 'lon', 'nd', 'rd', 'uar', 'rw']);
 const reviewFields = new Set(['v', 'k', 'at', 'code', 'scan', 'dec', 'by', 'note', 't']);
 const decisionPattern = new RegExp(`^(?:${reviewDecisions.join('|')})$`);
 
@@ -66,6 +66,21 @@ function rawUserAgent(map: EventMap): string | null {
   if (typeof value !== 'string' || value.length > USER_AGENT_KEPT_CHARS) throw malformed('uar is not a User-Agent');
   // Postgres text cannot hold NUL; uWS passes header bytes through as they came.
   return value.replaceAll('\0', '\uFFFD');
+}
+
+/**
+ * The campaign's weights of the fired reasons, lowest bit first (written only when the mask is
+ * not 0, so older events and clean decisions have none): one per bit of the mask.
+ */
+function ruleWeights(map: EventMap, reasonMask: number): number[] | null {
+  const value = map.rw;
+  if (value === undefined) return null;
+  let bits = 0;
+  for (let mask = reasonMask; mask > 0; mask >>>= 1) bits += mask & 1;
+  // An empty Lua table packs as an empty map; with a mask that has bits it never is one.
+  if (!Array.isArray(value) || value.length !== bits || !value.every((w) => Number.isInteger(w) && w >= 0 && w <= 100))
+    throw malformed('rw is not one weight (0-100) per reason of rs');
+  return value as number[];
 }
 
 /** Coordinates are nil in Lua when unknown, so the key is simply missing from the map. */
@@ -140,6 +155,7 @@ function scanRow(campaignId: string, eventId: string, map: EventMap): ScanEventR
     replay: flag(map, 'rp'),
     score: int(map, 'sc', 0, 100),
     reasonMask: int(map, 'rs', 0, 2 ** 31 - 1),
+    ruleWeights: ruleWeights(map, int(map, 'rs', 0, 2 ** 31 - 1)),
     firstScanId: optionalText(map, 'first', streamIdPattern),
     uaClass: text(map, 'ua', uaClassPattern),
     region: optionalText(map, 'rg', regionPattern),

@@ -26,19 +26,20 @@ const createStaging = `
     batch_id integer NOT NULL, serial bigint NOT NULL, device_id text NOT NULL, ip inet NOT NULL,
     outcome smallint NOT NULL, tier_id text, replay boolean NOT NULL, score smallint NOT NULL,
     reason_mask integer NOT NULL, first_scan_id text, ua_class text NOT NULL, region text,
-    lat double precision, lon double precision, new_device boolean NOT NULL, redelivered boolean NOT NULL, user_agent text
+    lat double precision, lon double precision, new_device boolean NOT NULL, redelivered boolean NOT NULL, user_agent text,
+    rule_weights smallint[]
   ) ON COMMIT DELETE ROWS`;
 
 const copyStaging = `COPY ingest_staging (campaign_id, event_id, scanned_at_ms, code, batch_id, serial, device_id, ip, outcome,
-  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent) FROM STDIN`;
+  tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights) FROM STDIN`;
 
 const scannedAt = `timestamptz 'epoch' + scanned_at_ms * interval '1 millisecond'`;
 
 const insertScanEvents = `
   INSERT INTO scan_events (campaign_id, event_id, scanned_at, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent)
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights)
   SELECT campaign_id, event_id, ${scannedAt}, code, batch_id, serial, device_id, ip, outcome,
-    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent
+    tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights
   FROM ingest_staging`;
 
 /** With rollups: the insert becomes the `fresh` CTE whose rows every rollup adds up. */
@@ -81,6 +82,8 @@ function copyRow(row: ScanEventRow): string {
     row.newDevice,
     row.redelivered,
     row.userAgent,
+    // COPY's text form of a smallint[]: {30,25}
+    row.ruleWeights === null ? null : `{${row.ruleWeights.join(',')}}`,
   ]);
 }
 

@@ -23,6 +23,8 @@ export interface ScanEventRow {
   readonly replay: boolean;
   readonly score: number;
   readonly reasonMask: number;
+  /** the campaign's weights of the reasons in reasonMask, lowest bit first; null when the event has none */
+  readonly ruleWeights: readonly number[] | null;
   /** for already_redeemed and replays: the scan id that redeemed the code */
   readonly firstScanId: string | null;
   readonly uaClass: string;

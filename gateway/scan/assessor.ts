@@ -61,6 +61,7 @@ function entryOf(campaign: Campaign, drawKey: Buffer): CampaignEntry {
     weights: [...campaign.tiers.map((tier) => tier.weight), campaign.noPrizeWeight],
     regions: campaign.regions,
     allowedRegions: campaign.allowedRegions,
+    rules: campaign.fraud.rules,
   };
   return { key: ++lastCampaignKey, campaign: assessCampaign, prepared: prepareCampaign(assessCampaign) };
 }

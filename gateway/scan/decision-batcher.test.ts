@@ -1,6 +1,6 @@
 import { Unpackr } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Campaign } from '../../config/campaign-schema.js';
+import { defaultRuleWeights, type Campaign } from '../../config/campaign-schema.js';
 import { isScangateError } from '../../core/errors.js';
 import { decodeScanEvent } from '../ingest/event-decoder.js';
 import { campaignKeyPattern, campaignKeys } from '../../core/redis/keys.js';
@@ -276,7 +276,7 @@ describe('redeemBatch through the decision batcher', () => {
 
 describe('counter rules in the decision script', () => {
   it('adds device, consumer and IP velocity over a sliding minute, with their weights and reasons', async () => {
-    const s = await setup({ fraud: { holdAt: 95, blockAt: 99, deviceScansPerMinute: 3, ipScansPerMinute: 5, devicesPerIp: 100 } });
+    const s = await setup({ fraud: { holdAt: 95, blockAt: 99, deviceScansPerMinute: 3, ipScansPerMinute: 5, devicesPerIp: 100, rules: { serial_run: { enabled: false } } } });
     const deviceId = newDeviceId();
     const ip = '198.51.100.7';
     const kept = s.fresh();
@@ -300,12 +300,12 @@ describe('counter rules in the decision script', () => {
     expect(await t.redis.ttl(s.keys.velocity(Math.floor(s.now / minute)))).toBeGreaterThan(120);
   });
 
-  it('flags an IP behind which more than devicesPerIp devices scanned this hour, and holds at holdAt', async () => {
-    const s = await setup({ fraud: { holdAt: 40, blockAt: 99, deviceScansPerMinute: 100, ipScansPerMinute: 100, devicesPerIp: 2 } });
+  it('flags a fresh device on an IP behind which more than devicesPerIp devices that never came back scanned this hour, and holds at holdAt', async () => {
+    const s = await setup({ fraud: { holdAt: 40, blockAt: 99, deviceScansPerMinute: 100, ipScansPerMinute: 100, devicesPerIp: 2, rules: { serial_run: { enabled: false } } } });
     const ip = '198.51.100.9';
-    const decisions = await s.decide([1, 2, 3].map(() => fixtureScan(s.campaign, s.fresh(), { ip }, { score: 20, reasonMask: reasonBits.non_mobile_agent })));
+    const decisions = await s.decide([1, 2, 3].map(() => fixtureScan(s.campaign, s.fresh(), { ip, newDevice: true }, { score: 20, reasonMask: reasonBits.non_mobile_agent })));
     expect(decisions.map((d) => d.outcome)).toEqual([Outcome.Won, Outcome.Won, Outcome.Held]);
-    expect(decisions[2]).toMatchObject({ score: 45, reasonMask: reasonBits.non_mobile_agent | reasonBits.ip_device_farm });
+    expect(decisions[2]).toMatchObject({ score: 20 + defaultRuleWeights.ip_device_farm, reasonMask: reasonBits.non_mobile_agent | reasonBits.ip_device_farm });
     expect(await t.redis.hget(s.keys.ipDevices(Math.floor(FIXTURE_NOW / 3_600_000)), `#${ip}`)).toBe('3');
   });
 });

@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * The fraud mix's report: per actor and rule set, scans by outcome, codes redeemed (draws
- * taken: the low-variance measure), prize value obtained (won + held), the legit phones' share
- * held / blocked / refused, and what the rules save (attackers' take with rules on ÷ off).
+ * taken: the low-variance measure), of them held (waiting for the fraud team's review), prize
+ * value obtained (won + held), the legit phones' share held / blocked / refused, and what the
+ * rules save (attackers' take with rules on ÷ off: codes redeemed, and codes kept if review
+ * rejects every held one).
  * Pure (no k6 import), so vitest tests it.
  */
 import { SCAN_LABELS } from './answers.js';
@@ -33,6 +35,7 @@ export function fraudSubmetrics() {
   return Object.assign(
     reported('scans', withOutcomes),
     reported('codes_redeemed', pairs),
+    reported('codes_held', pairs),
     reported('prize_value', pairs),
   );
 }
@@ -63,6 +66,7 @@ export function actorFigures(data, actor, rules) {
     scans,
     outcomes,
     codesRedeemed: count(submetric('codes_redeemed', tagsOf(actor, rules))),
+    codesHeld: count(submetric('codes_held', tagsOf(actor, rules))),
     prizeValue: count(submetric('prize_value', tagsOf(actor, rules))),
     heldBlockedRefused: judged > 0 ? bad / judged : 0,
   };
@@ -73,28 +77,29 @@ const ratio = (on, off) => (off > 0 ? `${(100 * on / off).toFixed(1)}%` : on > 0
 
 /** @param {import('./report.js').SummaryData} data */
 export function fraudReport(data) {
-  const rows = [['actor', 'rules', 'scans', ...SHOWN, 'redeemed', 'value CNY']];
+  const rows = [['actor', 'rules', 'scans', ...SHOWN, 'redeemed', 'of them held', 'value CNY']];
   for (const actor of ACTORS) {
     for (const rules of RULE_SETS) {
       const f = actorFigures(data, actor, rules);
-      rows.push([actor, rules, String(f.scans), ...SHOWN.map((o) => String(f.outcomes[o] || 0)), String(f.codesRedeemed), f.prizeValue.toFixed(2)]);
+      rows.push([actor, rules, String(f.scans), ...SHOWN.map((o) => String(f.outcomes[o] || 0)), String(f.codesRedeemed), String(f.codesHeld), f.prizeValue.toFixed(2)]);
     }
   }
   const attackers = ACTORS.filter((a) => a !== 'legit');
   /** @param {string} rules */
   const take = (rules) => attackers.reduce((sum, a) => {
     const f = actorFigures(data, a, rules);
-    return { codes: sum.codes + f.codesRedeemed, value: sum.value + f.prizeValue };
-  }, { codes: 0, value: 0 });
+    return { codes: sum.codes + f.codesRedeemed, kept: sum.kept + f.codesRedeemed - f.codesHeld, value: sum.value + f.prizeValue };
+  }, { codes: 0, kept: 0, value: 0 });
   const on = take('on');
   const off = take('off');
-  const saved = [['attackers', 'codes redeemed on / off', 'prize value on / off']];
+  const saved = [['attackers', 'codes redeemed on / off', 'kept if held ones are rejected, on / off', 'prize value on / off']];
   for (const actor of attackers) {
     const a = actorFigures(data, actor, 'on');
     const b = actorFigures(data, actor, 'off');
-    saved.push([actor, `${a.codesRedeemed} / ${b.codesRedeemed} = ${ratio(a.codesRedeemed, b.codesRedeemed)}`, `${a.prizeValue.toFixed(2)} / ${b.prizeValue.toFixed(2)} = ${ratio(a.prizeValue, b.prizeValue)}`]);
+    const keptOn = a.codesRedeemed - a.codesHeld;
+    saved.push([actor, `${a.codesRedeemed} / ${b.codesRedeemed} = ${ratio(a.codesRedeemed, b.codesRedeemed)}`, `${keptOn} / ${b.codesRedeemed} = ${ratio(keptOn, b.codesRedeemed)}`, `${a.prizeValue.toFixed(2)} / ${b.prizeValue.toFixed(2)} = ${ratio(a.prizeValue, b.prizeValue)}`]);
   }
-  saved.push(['all attackers', `${on.codes} / ${off.codes} = ${ratio(on.codes, off.codes)}`, `${on.value.toFixed(2)} / ${off.value.toFixed(2)} = ${ratio(on.value, off.value)}`]);
+  saved.push(['all attackers', `${on.codes} / ${off.codes} = ${ratio(on.codes, off.codes)}`, `${on.kept} / ${off.codes} = ${ratio(on.kept, off.codes)}`, `${on.value.toFixed(2)} / ${off.value.toFixed(2)} = ${ratio(on.value, off.value)}`]);
   const legitOn = actorFigures(data, 'legit', 'on');
   const legitOff = actorFigures(data, 'legit', 'off');
   return [

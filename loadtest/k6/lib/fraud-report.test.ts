@@ -34,6 +34,7 @@ describe('the fraud mix report', () => {
   it("divides the attackers' take with rules on by their take with rules off", () => {
     const data = summary({
       [submetric('codes_redeemed', { actor: 'farm', rules: 'on' })]: 10,
+      [submetric('codes_held', { actor: 'farm', rules: 'on' })]: 6,
       [submetric('codes_redeemed', { actor: 'farm', rules: 'off' })]: 400,
       [submetric('codes_redeemed', { actor: 'diverter', rules: 'off' })]: 100,
       [submetric('prize_value', { actor: 'farm', rules: 'on' })]: 50,
@@ -41,8 +42,9 @@ describe('the fraud mix report', () => {
       [submetric('prize_value', { actor: 'legit', rules: 'on' })]: 99999,
     });
     const report = fraudReport(data);
-    expect(report).toMatch(/farm +10 \/ 400 = 2\.5% +50\.00 \/ 5000\.00 = 1\.0%/);
-    expect(report).toMatch(/all attackers +10 \/ 500 = 2\.0% +50\.00 \/ 5000\.00 = 1\.0%/);
+    // kept: what is left if review rejects the held ones (10 - 6)
+    expect(report).toMatch(/farm +10 \/ 400 = 2\.5% +4 \/ 400 = 1\.0% +50\.00 \/ 5000\.00 = 1\.0%/);
+    expect(report).toMatch(/all attackers +10 \/ 500 = 2\.0% +4 \/ 500 = 0\.8% +50\.00 \/ 5000\.00 = 1\.0%/);
     expect(report).toMatch(/enumerator +0 \/ 0 = -/);
   });
 

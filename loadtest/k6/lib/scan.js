@@ -8,6 +8,8 @@ import { isAnswer, keepsContract, prizeValueObtained, redeemsCode, scanLabel } f
 export const scans = new Counter('scans');
 /** Codes a consuming answer took: each one is a draw taken. */
 export const codesRedeemed = new Counter('codes_redeemed');
+/** Codes a held answer took: consumed, its prize reserved until the fraud team's review settles it. */
+export const codesHeld = new Counter('codes_held');
 /** Prize value obtained: won, plus held (paid if the review approves). */
 export const prizeValue = new Counter('prize_value');
 
@@ -53,6 +55,7 @@ export function scan(baseUrl, code, device, location) {
   if (answer) {
     check(answer, { 'answer keeps its contract': (a) => keepsContract(res.status, a) });
     if (redeemsCode(answer)) codesRedeemed.add(1);
+    if (redeemsCode(answer) && answer.outcome === 'held') codesHeld.add(1);
     const value = prizeValueObtained(answer);
     if (value > 0) prizeValue.add(value);
   } else {

@@ -15,13 +15,29 @@ local function slidingCount(current, previous, previousWeight)
 end
 
 --[[
-  Records that `device` scanned from `ip` this hour and returns how many distinct devices did:
-  field "<ip>|<device>" marks a pair as seen, "#<ip>" counts the pairs.
+  Records that `device` scanned from `ip` this hour; returns how many distinct devices did, and
+  how many of them came back (scanned with their cookie: `returning`) at least once. Field
+  "<ip>|<device>" is "1" for a pair seen only without a cookie, "r" once it came back; "#<ip>"
+  counts the pairs, "r#<ip>" the ones that came back. A phone behind a carrier NAT whose first
+  visit this hour was cookieless counts as returning from its next scan on.
 ]]
-local function countDevicesBehind(hourKey, ip, device)
-  local total = "#" .. ip
-  if redis.call("HSETNX", hourKey, ip .. "|" .. device, "1") == 1 then
-    return redis.call("HINCRBY", hourKey, total, "1")
+local function countDevicesBehind(hourKey, ip, device, returning)
+  local total, back, pair = "#" .. ip, "r#" .. ip, ip .. "|" .. device
+  local seen = redis.call("HGET", hourKey, pair)
+  local devices, returned
+  if not seen then
+    devices = redis.call("HINCRBY", hourKey, total, "1")
   end
-  return tonumber(redis.call("HGET", hourKey, total))
+  if returning and seen ~= "r" then
+    redis.call("HSET", hourKey, pair, "r")
+    returned = redis.call("HINCRBY", hourKey, back, "1")
+  elseif not seen then
+    redis.call("HSET", hourKey, pair, "1")
+  end
+  if not devices or not returned then
+    local counts = redis.call("HMGET", hourKey, total, back)
+    devices = devices or tonumber(counts[1])
+    returned = returned or tonumber(counts[2] or 0)
+  end
+  return devices, returned
 end

@@ -20,11 +20,16 @@
     KEYS[8]  consumerDay    hash consumer -> codes consumed on the campaign-local day of ARGV[2]
     KEYS[9]  velocity       hash "d:<device>" | "i:<ip>" | "c:<consumer>" -> scans, this minute
     KEYS[10] velocityPrev   the same hash of the previous minute (read only)
-    KEYS[11] ipDevices      hash "<ip>|<device>" -> 1 and "#<ip>" -> distinct devices, this hour
+    KEYS[11] ipDevices      hash "<ip>|<device>" -> "1" (seen without cookie) | "r" (came back with
+                            its cookie), "#<ip>" -> distinct devices, "r#<ip>" -> those that came
+                            back, this hour
     KEYS[12] events         stream of decisions; the entry id is the scan id
     KEYS[13] outcomes       hash outcome name -> decisions
     KEYS[14] bans           hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends
                             (the campaign's own bans and those of every campaign; core/bans/)
+    KEYS[15] serialRuns     hash "<batch>:<serial>" -> "<ms>|<device>" of the codes consumed in this
+                            10-minute window (the serial_run rule)
+    KEYS[16] serialRunsPrev the same hash of the previous window (read only)
 
     ARGV[1]  msgpack map, the campaign's params:
                startsAt, endsAt      the window in ms: startsAt <= now < endsAt
@@ -32,10 +37,14 @@
                holdAt, blockAt       score thresholds
                deviceRate, ipRate    scans per minute from one device / IP above which a rule fires
                consumerRate          redemption attempts per minute by one consumer, likewise
-               devicesPerIp          distinct devices per IP per hour above which the IP is a farm
+               devicesPerIp          distinct devices per IP per hour above which the IP may be a farm
+               returningShare        ... unless at least this share of them came back with their cookie
+               serialRun             { length, gapMs }: the serial_run rule's run
                tiers                 array of { id, inventory }, best first
                rules                 { clone, device_velocity, ip_velocity, consumer_velocity,
-                                       ip_device_farm }, each [reason bit, score weight]
+                                       ip_device_farm, serial_run }, each [reason bit, score weight];
+                                     a rule the campaign switched off is absent
+               weights               weights[b + 1]: the campaign's weight of reason bit 1 << b (0: off)
                names                 names[o] is the name of outcome o (the outcomes counter's field)
                minuteMs              width of a velocity bucket
                ttl                   { minute, hour, day }: seconds the bucketed keys live
@@ -66,6 +75,9 @@
   genuine one that its buyer scans later. A banned device's replay of a code it consumed earlier
   is blocked too. Bans that ended are ignored and their fields deleted on the way.
 
+  Each decision's event carries rw, the campaign's weights of the reasons in its mask (lowest bit
+  first), so a score can be explained after the campaign file changes.
+
   Every scan counts towards its device's and IP's velocity and its IP's device count; scans
   that reach the fraud rules count as redemption attempts of their consumer. The code is
   consumed (codes, consumer limits) by won, no_prize and held. A held scan reserves its prize
@@ -78,6 +90,7 @@ local rcall = redis.call
 --- @include "checkScans"
 --- @include "velocity"
 --- @include "takePrize"
+--- @include "serialRun"
 
 local EPOCH_MISSING = -1
 local REASON_BANNED = 8192
@@ -120,12 +133,27 @@ local function isBatchActive(batchId)
   return active
 end
 
--- Adds a counter rule's weight and reason bit when it fires; the score is capped at 100.
+-- Adds a counter rule's weight and reason bit when it fires; the score is capped at 100. A rule
+-- the campaign switched off (nil) never fires.
 local function applyRule(fires, rule, score, mask)
-  if not fires then
+  if not fires or not rule then
     return score, mask
   end
   return math.min(100, score + rule[2]), bit.bor(mask, rule[1])
+end
+
+-- The campaign's weights of the reasons in `mask`, lowest bit first: what each fired rule added.
+local function weightsOf(mask)
+  local fired = {}
+  local b = 1
+  while mask > 0 do
+    if mask % 2 == 1 then
+      fired[#fired + 1] = params.weights[b] or 0
+    end
+    mask = math.floor(mask / 2)
+    b = b + 1
+  end
+  return fired
 end
 
 --[[
@@ -140,6 +168,9 @@ local function record(base, outcome, tier, replay, mask, score, first, redeliver
     sc = score, rs = mask, first = first and first.s or "", ua = scans[base + 10],
     rg = scans[base + 11], nd = scans[base + 9],
   }
+  if mask ~= 0 then
+    event.rw = weightsOf(mask)
+  end
   if redeliveredTo then
     event.rd = 1
   end
@@ -196,7 +227,8 @@ local function decide(base)
   local previous = rcall("HMGET", KEYS[10], deviceField, ipField, consumerField)
   local deviceScans = slidingCount(rcall("HINCRBY", KEYS[9], deviceField, "1"), previous[1], previousWeight)
   local ipScans = slidingCount(rcall("HINCRBY", KEYS[9], ipField, "1"), previous[2], previousWeight)
-  local ipDevices = countDevicesBehind(KEYS[11], ip, device)
+  local newDevice = scans[base + 9] == 1
+  local ipDevices, returningDevices = countDevicesBehind(KEYS[11], ip, device, not newDevice)
 
   if anyBans and isBanned(base) then
     record(base, OUTCOME_BLOCKED, -1, 0, bit.bor(mask, REASON_BANNED), score)
@@ -245,7 +277,14 @@ local function decide(base)
   score, mask = applyRule(deviceScans > params.deviceRate, rules.device_velocity, score, mask)
   score, mask = applyRule(ipScans > params.ipRate, rules.ip_velocity, score, mask)
   score, mask = applyRule(attempts > params.consumerRate, rules.consumer_velocity, score, mask)
-  score, mask = applyRule(ipDevices > params.devicesPerIp, rules.ip_device_farm, score, mask)
+  -- A fresh device on an address full of devices that never come back: phones behind a carrier
+  -- NAT keep their cookies and return, a farm's cookieless devices do not.
+  local farm = newDevice and ipDevices > params.devicesPerIp and returningDevices < params.returningShare * ipDevices
+  score, mask = applyRule(farm, rules.ip_device_farm, score, mask)
+  local serial = scans[base + 3]
+  if rules.serial_run then
+    score, mask = applyRule(endsSerialRun(KEYS[15], KEYS[16], batchId, serial, device, params.serialRun, now), rules.serial_run, score, mask)
+  end
   if score >= params.blockAt then
     record(base, OUTCOME_BLOCKED, -1, 0, mask, score)
     return
@@ -263,6 +302,7 @@ local function decide(base)
   rcall("HSET", KEYS[3], code, cmsgpack.pack({ d = device, o = outcome, t = tier, s = id, a = now, r = mask, c = score }))
   rcall("HINCRBY", KEYS[7], device, "1")
   rcall("HINCRBY", KEYS[8], device, "1")
+  rememberSerial(KEYS[15], batchId, serial, device, now)
   consumedAny = true
 end
 
@@ -279,5 +319,6 @@ if scanCount > 0 then
 end
 if consumedAny then
   rcall("EXPIRE", KEYS[8], params.ttl.day)
+  rcall("EXPIRE", KEYS[15], params.ttl.serialWindow)
 end
 return results

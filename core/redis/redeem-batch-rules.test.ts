@@ -1,0 +1,137 @@
+import { Unpackr } from 'msgpackr';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRuleWeights } from '../../config/campaign-schema.js';
+import { Outcome } from '../scan/outcomes.js';
+import { reasonBits, reasonsFromMask } from '../scan/reasons.js';
+import { codeSource, decideScans, decisionCampaign, fixtureScan, FIXTURE_NOW, newDeviceId, seedCampaignState, type FixtureCode } from '../testing/decision-fixtures.js';
+import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
+import { campaignKeys } from './keys.js';
+
+/** redeemBatch-16.lua's counter rules on hand-made histories: farms against shared addresses, serial runs, switches and weights. */
+const BATCH = 5;
+const second = 1000;
+const unpackr = new Unpackr({ int64AsType: 'number', mapsAsObjects: true });
+
+let t: TestRedis;
+let campaigns = 0;
+beforeAll(async () => {
+  t = await createTestRedis();
+});
+afterAll(() => t.cleanup());
+
+async function setup(fraud: Record<string, unknown>) {
+  const campaign = decisionCampaign(`rules${++campaigns}`, {
+    fraud: { holdAt: 50, blockAt: 80, deviceScansPerMinute: 100_000, ipScansPerMinute: 100_000, devicesPerIp: 20, ...fraud },
+  });
+  const keys = campaignKeys(t.prefix, campaign.id);
+  await seedCampaignState(t.redis, t.prefix, campaign.id, [BATCH]);
+  const events = async () =>
+    (await t.redis.xrangeBuffer(keys.events, '-', '+')).map(([, fields]) => unpackr.unpack(fields[1] as Buffer) as { rs: number; sc: number; rw?: number[] });
+  return { campaign, events, fresh: codeSource(BATCH) };
+}
+
+/** A code of the batch far from every other one handed out: no serial run by accident. */
+function spread(fresh: () => FixtureCode, gap = 10): () => FixtureCode {
+  return () => {
+    for (let i = 1; i < gap; i++) fresh();
+    return fresh();
+  };
+}
+
+describe('redeemBatch: ip_device_farm tells a farm from a shared address', () => {
+  it('a carrier NAT with 500 quiet phones that come back with their cookies is not a farm', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } } });
+    const nat = '100.64.7.1';
+    const phones = Array.from({ length: 500 }, () => newDeviceId());
+    // each phone's first visit (no cookie yet), then its next scans with its cookie, minutes apart
+    const firsts = phones.map((deviceId) => fixtureScan(campaign, fresh(), { deviceId, ip: nat, newDevice: true }));
+    const firstDecisions = await decideScans(t.redis, t.prefix, campaign, firsts.slice(0, 10));
+    const returns = phones.map((deviceId) => fixtureScan(campaign, fresh(), { deviceId, ip: nat, newDevice: false }));
+    const mixed = phones.slice(10).flatMap((_, i) => [firsts[i + 10], returns[i]]).filter((scan) => scan !== undefined);
+    const later = await decideScans(t.redis, t.prefix, campaign, mixed, FIXTURE_NOW + 120 * second);
+    const flagged = [...firstDecisions, ...later].filter((d) => (d.reasonMask & reasonBits.ip_device_farm) !== 0);
+    expect(later).toHaveLength(980);
+    expect(flagged).toEqual([]);
+  });
+
+  it('20 fresh cookieless devices on one address are a farm: each fresh device past the 20th scores ip_device_farm', async () => {
+    const { campaign, fresh } = await setup({ rules: { ip_device_farm: { weight: 60 } } });
+    const next = spread(fresh);
+    const farm = Array.from({ length: 25 }, () => fixtureScan(campaign, next(), { ip: '203.0.113.50', newDevice: true }));
+    const decisions = await decideScans(t.redis, t.prefix, campaign, farm);
+    expect(decisions.slice(0, 20).every((d) => d.reasonMask === 0)).toBe(true);
+    for (const d of decisions.slice(20)) {
+      expect(reasonsFromMask(d.reasonMask)).toEqual(['ip_device_farm']);
+      expect(d.score).toBe(60);
+      expect(d.outcome).toBe(Outcome.Held);
+    }
+  });
+
+  it('on a farm address, a device that came back with its cookie is not scored as a farm device', async () => {
+    const { campaign, fresh } = await setup({});
+    const next = spread(fresh);
+    const farm = Array.from({ length: 21 }, () => fixtureScan(campaign, next(), { ip: '203.0.113.51', newDevice: true }));
+    const known = fixtureScan(campaign, next(), { ip: '203.0.113.51', newDevice: false });
+    const decisions = await decideScans(t.redis, t.prefix, campaign, [...farm, known]);
+    expect(decisions[20]?.reasonMask).toBe(reasonBits.ip_device_farm);
+    expect(decisions[21]?.reasonMask).toBe(0);
+  });
+});
+
+describe('redeemBatch: serial_run catches a leaked printer file', () => {
+  it('a serial walk across 6 addresses and rotating devices is held from the third consecutive code on', async () => {
+    const { campaign, fresh } = await setup({});
+    const walk = Array.from({ length: 12 }, (_, i) => fixtureScan(campaign, fresh(), { ip: `198.51.100.${i % 6}`, deviceId: newDeviceId(), newDevice: true }));
+    const decisions = [];
+    for (const [i, scan] of walk.entries()) decisions.push(...(await decideScans(t.redis, t.prefix, campaign, [scan], FIXTURE_NOW + i * 3 * second)));
+    expect(decisions.slice(0, 2).map((d) => d.reasonMask)).toEqual([0, 0]);
+    for (const d of decisions.slice(2)) {
+      expect(reasonsFromMask(d.reasonMask)).toEqual(['serial_run']);
+      expect(d.score).toBe(defaultRuleWeights.serial_run);
+      expect(d.outcome === Outcome.Held || d.outcome === Outcome.NoPrize).toBe(true);
+    }
+  });
+
+  it('is not a run: one device scanning the consecutive packages of its carton, codes far apart, or neighbours redeemed long before', async () => {
+    const { campaign, fresh } = await setup({});
+    const family = newDeviceId();
+    const carton = await decideScans(t.redis, t.prefix, campaign, Array.from({ length: 6 }, () => fixtureScan(campaign, fresh(), { deviceId: family })));
+    expect(carton.map((d) => d.reasonMask)).toEqual([0, 0, 0, 0, 0, 0]);
+
+    const next = spread(fresh, 2);
+    const scattered = await decideScans(t.redis, t.prefix, campaign, Array.from({ length: 6 }, () => fixtureScan(campaign, next())), FIXTURE_NOW + 60 * second);
+    expect(scattered.map((d) => d.reasonMask)).toEqual([0, 0, 0, 0, 0, 0]);
+
+    const slow = [];
+    for (let i = 0; i < 4; i++) slow.push(...(await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh())], FIXTURE_NOW + (120 + i * 20) * second)));
+    expect(slow.map((d) => d.reasonMask)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('sees a run across the boundary of its 10-minute windows', async () => {
+    const { campaign, fresh } = await setup({});
+    const boundary = Math.ceil(FIXTURE_NOW / 600_000) * 600_000;
+    const at = [boundary - 4 * second, boundary - 1, boundary + 3 * second];
+    const decisions = [];
+    for (const now of at) decisions.push(...(await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh())], now)));
+    expect(decisions.map((d) => d.reasonMask)).toEqual([0, 0, reasonBits.serial_run]);
+  });
+});
+
+describe('redeemBatch: the campaign switches and weighs each counter rule, and the decision keeps what each rule added', () => {
+  it('a switched-off rule does not fire; a weight from the file is what the rule adds; the event carries rw', async () => {
+    const { campaign, fresh, events } = await setup({ rules: { serial_run: { weight: 35 }, ip_device_farm: { enabled: false } } });
+    const decisions = [];
+    for (let i = 0; i < 24; i++)
+      decisions.push(...(await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh(), { ip: '203.0.113.52', newDevice: true }, { score: 20, reasonMask: reasonBits.non_mobile_agent })], FIXTURE_NOW + i * second)));
+    const last = decisions.at(-1);
+    expect(reasonsFromMask(last?.reasonMask ?? 0)).toEqual(['non_mobile_agent', 'serial_run']);
+    expect(last?.score).toBe(55);
+    expect((await events()).at(-1)).toMatchObject({ rs: reasonBits.serial_run | reasonBits.non_mobile_agent, sc: 55, rw: [20, 35] });
+  });
+
+  it('a clean decision carries no rw', async () => {
+    const { campaign, fresh, events } = await setup({});
+    await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh())]);
+    expect((await events())[0]?.rw).toBeUndefined();
+  });
+});
