@@ -35,7 +35,7 @@ export function pickers(locale: Locale, campaigns: readonly Campaign[], query: S
 
 function tableHtml(table: DataTable, locale: Locale, timeZone: string): Html {
   if (table.rows.length === 0) return html`<p class="note">${analyticsTexts[locale].noData}</p>`;
-  const cell = (value: Cell) => html`<td${isNumeric(value) ? raw(' class="num"') : ''}>${displayCell(value, locale, timeZone)}</td>`;
+  const cell = (value: Cell) => html`<td${isNumeric(value) ? raw(' class="num"') : value.kind === 'time' ? raw(' class="nowrap"') : ''}>${displayCell(value, locale, timeZone)}</td>`;
   return html`<div class="table-scroll"><table class="rows compact">
 <thead><tr>${table.columns.map((column) => html`<th>${column}</th>`)}</tr></thead>
 <tbody>${table.rows.map((row) => html`<tr>${row.map(cell)}</tr>`)}</tbody>
@@ -81,9 +81,13 @@ ${trend ? sparkline(trend, texts.kpi[metric.key]) : ''}
 }
 
 /** Where each number of the live table comes from, and how old it is (analytics.js keeps the ages current). */
-function liveSources(data: Pick<AnalyticsData, 'committed' | 'live'>, locale: Locale, zone: string): Html {
+function liveSources(data: Pick<AnalyticsData, 'committed' | 'live'>, locale: Locale, zone: string, now: number): Html {
   const texts = analyticsTexts[locale];
-  const age = (at: Date) => html`<time datetime="${at.toISOString()}">${localMinute(at.getTime(), zone)}</time> (<span class="age" data-since="${at.toISOString()}">0 s</span> ${texts.ago})`;
+  // the age as the server saw it (its clock, not the browser's); analytics.js adds the time since the page loaded
+  const age = (at: Date) => {
+    const seconds = Math.max(0, Math.round((now - at.getTime()) / 1000));
+    return html`<time datetime="${at.toISOString()}">${localMinute(at.getTime(), zone)}</time> (<span class="age" data-age-seconds="${seconds}">${seconds} s</span> ${texts.ago})`;
+  };
   const committed = data.committed;
   return html`<ul class="sources">
 <li><strong>${texts.committedSource}</strong> — ${texts.readAt} ${age(committed.readAt)}${committed.newestHour ? html`; ${texts.newestHour} ${localMinute(committed.newestHour.getTime(), zone)}` : ''}</li>
@@ -110,7 +114,7 @@ export function overviewPage(input: OverviewPageInput): Html {
   return html`${pickers(locale, input.campaigns, {}, selection, localDay(input.now, zone))}
 <p class="note range-note">${texts.rangeNote(zone, selection.days, previousFrom, previousTo)}</p>
 ${kpiCards(data, locale, selection)}
-${section('live', tables.live, locale, selection, liveSources(data, locale, zone))}
+${section('live', tables.live, locale, selection, liveSources(data, locale, zone, input.now))}
 <div class="panels">${pageSections.map((id) => section(id, tables[id], locale, selection))}</div>
 <script type="application/json" id="analytics-charts">${raw(jsonForScript(chartsPayload(tables, locale)))}</script>
 <script src="/vendor/echarts/dist/echarts.min.js" defer></script>

@@ -115,7 +115,8 @@ export const analyticsTables: Record<TableId, TableDefinition<DataKey>> = {
       for (const point of outcomeSeries) buckets.get(point.bucket)?.set(point.outcome, point.scans);
       return {
         columns: [texts.columns.bucket, ...outcomes.map((o) => texts.outcomeWords[o]), texts.columns.scans],
-        rows: [...buckets].map(([bucket, counts]) => [text(bucket), ...outcomes.map((o) => int(counts.get(o) ?? 0)), int([...counts.values()].reduce((a, b) => a + b, 0))]),
+        // a day's bucket is named by its day alone
+        rows: [...buckets].map(([bucket, counts]) => [text(selection.grain === 'day' ? bucket.slice(0, 10) : bucket), ...outcomes.map((o) => int(counts.get(o) ?? 0)), int([...counts.values()].reduce((a, b) => a + b, 0))]),
       };
     },
   }),

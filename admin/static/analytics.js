@@ -60,10 +60,11 @@ function drawCharts() {
   globalThis.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
 }
 
-// "read at … (N s ago)": the sources' ages, kept current while the page is open.
+// "read at … (N s ago)": the sources' ages (as the server counted them at render), kept current while the page is open.
+const loadedAt = Date.now();
 function updateAges() {
-  for (const age of document.querySelectorAll('.age[data-since]')) {
-    const seconds = Math.max(0, Math.round((Date.now() - Date.parse(age.dataset.since)) / 1000));
+  for (const age of document.querySelectorAll('.age[data-age-seconds]')) {
+    const seconds = Number(age.dataset.ageSeconds) + Math.round((Date.now() - loadedAt) / 1000);
     age.textContent = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
   }
 }
