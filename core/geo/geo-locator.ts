@@ -36,8 +36,12 @@ const PRIVATE = nowhere('private');
  * The network type from what the names say: a hosting AS wins (a cloud is a cloud whatever the
  * regional database calls its range), then the carrier's own network name, then the AS's name.
  */
+function isHostingAs(asn: AsnEntry | undefined): boolean {
+  return asn !== undefined && (hostingAsns.has(asn.asn) || hostingOrgPattern.test(asn.org));
+}
+
 function networkTypeOf(access: AccessNetwork | undefined, asn: AsnEntry | undefined): NetworkType {
-  if (asn !== undefined && (hostingAsns.has(asn.asn) || hostingOrgPattern.test(asn.org))) return 'hosting';
+  if (isHostingAs(asn)) return 'hosting';
   if (access?.networkType !== undefined) return access.networkType;
   if (asn !== undefined) return mobileOrgPattern.test(asn.org) ? 'mobile' : 'fixed';
   return access === undefined ? 'unknown' : 'fixed';
@@ -102,7 +106,9 @@ class Locator implements GeoLocator {
       country,
       region: province?.code ?? country,
       province: province?.name ?? '',
-      carrier: access?.carrier || asn?.org || record?.isp || '',
+      // A cloud's range is often registered to the carrier that carries it (AWS Beijing is "China
+      // Unicom" in ip2region): the operator that matters is the hosting AS.
+      carrier: (isHostingAs(asn) ? asn?.org : access?.carrier) || asn?.org || record?.isp || '',
       asn: asn?.asn ?? 0,
       asnOrg: asn?.org ?? '',
       networkType,
