@@ -135,7 +135,7 @@ function countryReader(bytes: Buffer, source: string): Reader<Response> {
 function selfCheck(locator: GeoLocator): void {
   const expectations: readonly [string, Partial<GeoLookup>][] = [
     ['223.104.3.1', { country: 'CN', networkType: 'mobile' }], // China Mobile, Beijing
-    ['120.24.78.68', { country: 'CN', networkType: 'hosting' }], // Alibaba Cloud, Shenzhen
+    ['52.80.1.1', { country: 'CN', networkType: 'hosting' }], // AWS Beijing: hosting by its AS alone
     ['240e:47d:c20:1627:30a3:ba0d:a5e6:ec19', { country: 'CN', region: 'CN-GD' }], // China Telecom, Guangdong
   ];
   for (const [address, expected] of expectations) {
