@@ -35,6 +35,7 @@ export const errorCatalogue = {
   GW_ERR_MIGRATION: { status: 500, message: 'database migration failed' },
   GW_ERR_EVENT_MALFORMED: { status: 500, message: 'stream event is malformed' },
   GW_ERR_SERVICE_START: { status: 500, message: 'a required service could not be started' },
+  GW_ERR_GEO_DATABASE: { status: 500, message: 'an IP geolocation database is missing or malformed' },
   GW_ERR_ADMIN_PASSWORD_WEAK: { status: 400, message: 'password must be at least 12 characters' },
   GW_ERR_ADMIN_USER_EXISTS: { status: 409, message: 'an admin user with this name exists' },
   GW_ERR_ADMIN_USER_UNKNOWN: { status: 404, message: 'no such admin user' },
