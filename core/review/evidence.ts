@@ -126,7 +126,9 @@ interface HeldRow extends Partial<EventRow> {
  * size: each list is read for every scan at once, the scans unnested from arrays, and a LATERAL
  * subquery per scan keeps its own order and EVIDENCE_LIMIT on its index (scan_events_code,
  * scan_events_device, scan_events_ip, redemptions_device); the bans of every scan's device,
- * address and network in one more (core/trace/touching-bans.ts). Every value is a parameter.
+ * address and network in one more (core/trace/touching-bans.ts). Every value is a parameter, and
+ * each statement is named: prepared once per connection, its plan over every day partition is
+ * not made again for each page.
  * Returns one ScanEvidence per target, in the targets' order.
  */
 export async function readPageEvidence(pool: pg.Pool, targets: readonly EvidenceTarget[], now = Date.now()): Promise<ScanEvidence[]> {
@@ -135,22 +137,24 @@ export async function readPageEvidence(pool: pg.Pool, targets: readonly Evidence
   const codes = targets.map((t) => t.code);
   const [held, codeHistories] = await Promise.all([
     // the held scan itself by its id (within its code: the code's newest EVIDENCE_LIMIT scans need not include it), with its batch
-    pool.query<HeldRow & { i: number }>(
-      `SELECT t.i::int AS i, b.id AS batch_id, b.region AS batch_region, e.*
+    pool.query<HeldRow & { i: number }>({
+      name: 'review-evidence-held',
+      text: `SELECT t.i::int AS i, b.id AS batch_id, b.region AS batch_region, e.*
        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(campaign_id, code, scan_id, i)
        LEFT JOIN redemptions r ON r.campaign_id = t.campaign_id AND r.code = t.code
        LEFT JOIN code_batches b ON b.id = r.batch_id
        LEFT JOIN LATERAL (SELECT ${eventColumns} FROM scan_events
          WHERE campaign_id = t.campaign_id AND code = t.code AND event_id = t.scan_id LIMIT 1) e ON true`,
-      [campaigns, codes, targets.map((t) => t.scanId)],
-    ),
-    pool.query<EventRow & { i: number }>(
-      `SELECT t.i::int AS i, e.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(campaign_id, code, i)
+      values: [campaigns, codes, targets.map((t) => t.scanId)],
+    }),
+    pool.query<EventRow & { i: number }>({
+      name: 'review-evidence-code-history',
+      text: `SELECT t.i::int AS i, e.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(campaign_id, code, i)
        CROSS JOIN LATERAL (SELECT ${eventColumns} FROM scan_events
          WHERE campaign_id = t.campaign_id AND code = t.code ORDER BY scanned_at DESC LIMIT $3) e
        ORDER BY t.i, e.scanned_at DESC`,
-      [campaigns, codes, EVIDENCE_LIMIT],
-    ),
+      values: [campaigns, codes, EVIDENCE_LIMIT],
+    }),
   ]);
   const heldRows = byScan(targets.length, held.rows).map((rows) => rows[0]);
   const scans = heldRows.map((row) => (row?.event_id ? toScan(row as EventRow) : null));
@@ -160,28 +164,31 @@ export async function readPageEvidence(pool: pg.Pool, targets: readonly Evidence
   const foundCampaigns = found.map((f) => f.target.campaignId);
   const foundDevices = found.map((f) => f.scan.deviceId);
   const [deviceScans, devicePrizes, addressDevices, bans] = await Promise.all([
-    pool.query<EventRow & { i: number }>(
-      `SELECT t.i::int AS i, e.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(campaign_id, device_id, code, i)
+    pool.query<EventRow & { i: number }>({
+      name: 'review-evidence-device-scans',
+      text: `SELECT t.i::int AS i, e.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(campaign_id, device_id, code, i)
        CROSS JOIN LATERAL (SELECT ${eventColumns} FROM scan_events
          WHERE campaign_id = t.campaign_id AND device_id = t.device_id AND code <> t.code ORDER BY scanned_at DESC LIMIT $4) e
        ORDER BY t.i, e.scanned_at DESC`,
-      [foundCampaigns, foundDevices, found.map((f) => f.target.code), EVIDENCE_LIMIT],
-    ),
-    pool.query<{ i: number; code: string; tier_id: string | null; status: string; redeemed_at: Date; at_ms: number }>(
-      `SELECT t.i::int AS i, p.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(campaign_id, device_id, code, i)
+      values: [foundCampaigns, foundDevices, found.map((f) => f.target.code), EVIDENCE_LIMIT],
+    }),
+    pool.query<{ i: number; code: string; tier_id: string | null; status: string; redeemed_at: Date; at_ms: number }>({
+      name: 'review-evidence-device-prizes',
+      text: `SELECT t.i::int AS i, p.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(campaign_id, device_id, code, i)
        CROSS JOIN LATERAL (SELECT code, tier_id, status, redeemed_at, floor(extract(epoch FROM redeemed_at) * 1000)::float8 AS at_ms FROM redemptions
          WHERE campaign_id = t.campaign_id AND device_id = t.device_id AND code <> t.code AND tier_id IS NOT NULL ORDER BY redeemed_at DESC LIMIT $4) p
        ORDER BY t.i, p.redeemed_at DESC`,
-      [foundCampaigns, foundDevices, found.map((f) => f.target.code), EVIDENCE_LIMIT],
-    ),
-    pool.query<{ i: number; device_id: string; scans: number; last_seen: Date; last_ms: number }>(
-      `SELECT t.i::int AS i, d.* FROM unnest($1::text[], $2::inet[], $3::text[]) WITH ORDINALITY AS t(campaign_id, ip, device_id, i)
+      values: [foundCampaigns, foundDevices, found.map((f) => f.target.code), EVIDENCE_LIMIT],
+    }),
+    pool.query<{ i: number; device_id: string; scans: number; last_seen: Date; last_ms: number }>({
+      name: 'review-evidence-address-devices',
+      text: `SELECT t.i::int AS i, d.* FROM unnest($1::text[], $2::inet[], $3::text[]) WITH ORDINALITY AS t(campaign_id, ip, device_id, i)
        CROSS JOIN LATERAL (SELECT device_id, count(*)::int AS scans, max(scanned_at) AS last_seen,
            floor(extract(epoch FROM max(scanned_at)) * 1000)::float8 AS last_ms FROM scan_events
          WHERE campaign_id = t.campaign_id AND ip = t.ip AND device_id <> t.device_id GROUP BY device_id ORDER BY last_seen DESC LIMIT $4) d
        ORDER BY t.i, d.last_seen DESC`,
-      [foundCampaigns, found.map((f) => f.scan.ip), foundDevices, EVIDENCE_LIMIT],
-    ),
+      values: [foundCampaigns, found.map((f) => f.scan.ip), foundDevices, EVIDENCE_LIMIT],
+    }),
     bansTouchingEach(
       { pool, now: () => now },
       found.map(({ scan, target }) => ({

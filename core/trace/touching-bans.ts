@@ -66,16 +66,17 @@ export async function bansTouchingEach(deps: Pick<BanDeps, 'pool' | 'now'>, ques
   const answers = questions.map(() => new Map<number, Ban>());
   if (lookups.size === 0) return answers.map(() => []);
   const list = [...lookups.values()];
-  const { rows } = await deps.pool.query<BanRow & { lookup: number }>(
-    `SELECT t.lookup::int AS lookup, b.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(subject_kind, subject_value, scope, lookup)
+  const { rows } = await deps.pool.query<BanRow & { lookup: number }>({
+    name: 'bans-touching',
+    text: `SELECT t.lookup::int AS lookup, b.* FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS t(subject_kind, subject_value, scope, lookup)
      CROSS JOIN LATERAL (
        SELECT ${banColumns} FROM bans
        WHERE kind = t.subject_kind AND value = t.subject_value
          AND (t.scope IS NULL OR campaign_id = t.scope OR campaign_id IS NULL)
          AND (NOT $4 OR (lifted_at IS NULL AND expires_at > to_timestamp($5::float8 / 1000)))
        ORDER BY created_at DESC, id DESC LIMIT $6) b`,
-    [list.map((l) => l.kind), list.map((l) => l.value), list.map((l) => l.scope), options.inForce ?? false, (deps.now ?? Date.now)(), BANS_PER_SUBJECT],
-  );
+    values: [list.map((l) => l.kind), list.map((l) => l.value), list.map((l) => l.scope), options.inForce ?? false, (deps.now ?? Date.now)(), BANS_PER_SUBJECT],
+  });
   for (const row of rows) {
     const ban = toBan(row);
     for (const question of list[row.lookup - 1]?.questions ?? []) answers[question]?.set(ban.id, ban);
