@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { isScangateError, ScangateError } from '../../core/errors.js';
-import { readScanEvidence } from '../../core/review/evidence.js';
+import { readPageEvidence, type ScanEvidence } from '../../core/review/evidence.js';
 import { readReviewBacklog, readReviewQueue, type QueueFilter } from '../../core/review/queue.js';
 import { settleBulk, type BulkLineReport } from '../../core/review/settle-bulk.js';
 import { settleMany } from '../../core/review/settle-many.js';
@@ -16,7 +16,7 @@ import { piiView } from './evidence-view.js';
 import { queueUrl, reviewQueuePage, reviewReportPage, type QueueQuery } from './review-page.js';
 import { reviewTexts } from './review-texts.js';
 
-/** Held scans per page: each shows its evidence (four bounded, indexed queries). */
+/** Held scans per page: each shows its evidence (read for the whole page in six bounded, indexed queries). */
 export const reviewPageSize = 20;
 
 const slug = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,39}$' } as const;
@@ -101,7 +101,8 @@ const plugin: FastifyPluginAsync<AdminDeps> = async (app, { pool, redis, clock }
       const now = clock();
       const after = afterAt !== undefined && afterCampaign && afterCode ? { redeemedAtMs: afterAt, campaignId: afterCampaign, code: afterCode } : undefined;
       const [backlog, page] = await Promise.all([readReviewBacklog(pool, filter, now), readReviewQueue(pool, filter, { limit: reviewPageSize, ...(after ? { after } : {}) }, now)]);
-      const scans = await Promise.all(page.scans.map(async (held) => ({ held, evidence: await readScanEvidence(pool, held, now) })));
+      const evidence = await readPageEvidence(pool, page.scans, now);
+      const scans = page.scans.map((held, at) => ({ held, evidence: evidence[at] as ScanEvidence }));
       const role = request.adminUser?.role ?? 'viewer';
       const body = reviewQueuePage(request.locale, {
         query,

@@ -51,7 +51,8 @@ export interface BanFilters {
   readonly limit?: number;
 }
 
-interface BanRow {
+/** A bans row as banColumns selects it (core/trace/touching-bans.ts reads bans for many subjects at once). */
+export interface BanRow {
   id: number;
   campaign_id: string | null;
   kind: BanKind;
@@ -64,9 +65,9 @@ interface BanRow {
   lifted_by: string | null;
 }
 
-const banColumns = 'id::float8 AS id, campaign_id, kind, value, reason, created_by, created_at, expires_at, lifted_at, lifted_by';
+export const banColumns = 'id::float8 AS id, campaign_id, kind, value, reason, created_by, created_at, expires_at, lifted_at, lifted_by';
 
-const toBan = (row: BanRow): Ban => ({
+export const toBan = (row: BanRow): Ban => ({
   id: row.id,
   scope: row.campaign_id,
   kind: row.kind,

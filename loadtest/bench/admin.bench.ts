@@ -76,7 +76,7 @@ export async function run(args: string[]): Promise<void> {
     const seedStarted = performance.now();
     await seedAdminHistory(stack.pool, { campaignId: campaign.id, batchId: batch.id, events, days: DAYS, end: Date.now(), signer });
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-    console.log(`admin: seeded ${format(events)} scan events + redemptions over ${DAYS} days in ${format(seedSeconds, 1)} s (${format(events / seedSeconds)} rows/s, COPY + INSERT…SELECT + ANALYZE)`);
+    console.log(`admin: seeded ${format(events)} scan events + redemptions over ${DAYS} days in ${format(seedSeconds, 1)} s (${format(events / seedSeconds)} rows/s, COPY + INSERT…SELECT + ANALYZE + VACUUM redemptions)`);
 
     app = await buildAdminApp({
       pool: stack.pool,
