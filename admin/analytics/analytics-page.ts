@@ -35,9 +35,11 @@ export function pickers(locale: Locale, campaigns: readonly Campaign[], query: S
 
 function tableHtml(table: DataTable, locale: Locale, timeZone: string): Html {
   if (table.rows.length === 0) return html`<p class="note">${analyticsTexts[locale].noData}</p>`;
+  // a header sits over its numbers: right-aligned where the column holds numbers
+  const numericColumn = (i: number) => table.rows.some((row) => row[i] !== undefined && isNumeric(row[i] as Cell));
   const cell = (value: Cell) => html`<td${isNumeric(value) ? raw(' class="num"') : value.kind === 'time' ? raw(' class="nowrap"') : ''}>${displayCell(value, locale, timeZone)}</td>`;
   return html`<div class="table-scroll"><table class="rows compact">
-<thead><tr>${table.columns.map((column) => html`<th>${column}</th>`)}</tr></thead>
+<thead><tr>${table.columns.map((column, i) => html`<th${numericColumn(i) ? raw(' class="num"') : ''}>${column}</th>`)}</tr></thead>
 <tbody>${table.rows.map((row) => html`<tr>${row.map(cell)}</tr>`)}</tbody>
 </table></div>`;
 }
