@@ -56,6 +56,10 @@ export const defaultRuleWeights = {
   enumeration: 35,
   region_diversion: 50,
   region_not_allowed: 50,
+  // from the client address's geolocation (core/geo, looked up by the gateway)
+  hosting_network: 50,
+  ip_region_diversion: 25,
+  ip_region_not_allowed: 25,
   new_device_top_prize: 25,
   non_mobile_agent: 20,
   headless_agent: 60,
