@@ -24,6 +24,7 @@ export const reasonBits = {
   hosting_network: 1 << 15, // the address is a data centre's or a cloud's (core/geo): servers, not phones
   ip_region_diversion: 1 << 16, // no location sent, and the address geolocates outside the batch's region
   ip_region_not_allowed: 1 << 17, // no location sent, and the address geolocates outside allowedRegions
+  diverted_batch: 1 << 18, // off its batch's region, in a region that takes a large share of the batch's scans (goods resold there)
 } as const;
 
 export type ReasonCode = keyof typeof reasonBits;
