@@ -51,14 +51,14 @@ export const defaultRuleWeights = {
   ip_velocity: 20,
   consumer_velocity: 30,
   ip_device_farm: 60,
-  serial_run: 50,
+  serial_run: 80,
   diverted_batch: 30,
   // request-feature rules (workers)
   enumeration: 35,
-  region_diversion: 50,
+  region_diversion: 25,
   region_not_allowed: 50,
   // from the client address's geolocation (core/geo, looked up by the gateway)
-  hosting_network: 50,
+  hosting_network: 80,
   ip_region_diversion: 25,
   ip_region_not_allowed: 25,
   new_device_top_prize: 25,

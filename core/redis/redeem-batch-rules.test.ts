@@ -79,7 +79,7 @@ describe('redeemBatch: ip_device_farm tells a farm from a shared address', () =>
 });
 
 describe('redeemBatch: serial_run catches a leaked printer file', () => {
-  it('a serial walk across 6 addresses and rotating devices is held from the third consecutive code on', async () => {
+  it('a serial walk across 6 addresses and rotating devices is blocked from the third consecutive code on, its codes left unconsumed', async () => {
     const { campaign, fresh } = await setup({});
     const walk = Array.from({ length: 12 }, (_, i) => fixtureScan(campaign, fresh(), { ip: `198.51.100.${i % 6}`, deviceId: newDeviceId(), newDevice: true }));
     const decisions = [];
@@ -88,8 +88,11 @@ describe('redeemBatch: serial_run catches a leaked printer file', () => {
     for (const d of decisions.slice(2)) {
       expect(reasonsFromMask(d.reasonMask)).toEqual(['serial_run']);
       expect(d.score).toBe(defaultRuleWeights.serial_run);
-      expect(d.outcome === Outcome.Held || d.outcome === Outcome.NoPrize).toBe(true);
+      expect(d.outcome).toBe(Outcome.Blocked);
     }
+    // the walk's codes stay for their buyers: once the walk is gapSeconds past, a phone redeems one
+    const buyer = await decideScans(t.redis, t.prefix, campaign, [{ ...walk[5]!, request: { ...walk[5]!.request, deviceId: newDeviceId() } }], FIXTURE_NOW + 60 * second);
+    expect(buyer.map((d) => [d.outcome, d.reasonMask])).toEqual([[Outcome.Won, 0]]);
   });
 
   it('is not a run: one device scanning the consecutive packages of its carton, codes far apart, or neighbours redeemed long before', async () => {

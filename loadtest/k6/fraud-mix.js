@@ -118,7 +118,8 @@ export function legit() {
   const kind = i % 5;
   let address;
   if (traveller) address = addressFrom(awayMobile, i);
-  else if (kind < 3) address = addressFrom(homeMobile, i % SHARED_ADDRESSES);
+  // by blocks of five phones: i % SHARED_ADDRESSES would give one address only phones of one code count (i % 3)
+  else if (kind < 3) address = addressFrom(homeMobile, Math.floor(i / 5) % SHARED_ADDRESSES);
   else if (kind === 3) address = addressFrom(homeMobile, SHARED_ADDRESSES + i);
   else address = addressFrom(homeBroadband, i);
   const phone = { agent: agentOf(PHONE_AGENTS, i), jar: new CookieJar(), address };

@@ -28,7 +28,7 @@
     KEYS[14] bans           hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends
                             (the campaign's own bans and those of every campaign; core/bans/)
     KEYS[15] serialRuns     hash "<batch>:<serial>" -> "<ms>|<device>" of the codes consumed in this
-                            10-minute window (the serial_run rule)
+                            10-minute window, and of those blocked with reason serial_run (the serial_run rule)
     KEYS[16] serialRunsPrev the same hash of the previous window (read only)
     KEYS[17] regionFlows    hash "<batch>" -> codes of the batch consumed by scans with a place (a
                             region, or off the batch's region), "<batch>|<region>" -> of them from
@@ -310,6 +310,12 @@ local function decide(base)
     end
   end
   if score >= params.blockAt then
+    -- A blocked step of a serial walk is still a step: remembered, so the walk's next code sees the run
+    -- (the code itself stays unconsumed, for its buyer, who can scan it once the walk is gapMs past).
+    if rules.serial_run and bit.band(mask, rules.serial_run[1]) ~= 0 then
+      rememberSerial(KEYS[15], batchId, serial, device, now)
+      consumedAny = true
+    end
     record(base, OUTCOME_BLOCKED, -1, 0, mask, score)
     return
   end
