@@ -20,7 +20,7 @@ import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testin
 const day = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A campaign for gateway tests: open now, every scan wins the one tier, limits and velocity rules out of the way. */
+/** A campaign for gateway tests: open now, every scan wins the one tier, limits, velocity and serial-run rules out of the way. */
 export function testCampaign(id: string, changes: Partial<Record<keyof Campaign, unknown>> = {}): Campaign {
   return parseCampaign({
     id,
@@ -29,7 +29,8 @@ export function testCampaign(id: string, changes: Partial<Record<keyof Campaign,
     tiers: [{ id: 'grand', kind: 'cash', value: 888, unit: 'CNY', inventory: 100_000, weight: 1, claim: 'Show this page at a partner store.' }],
     noPrizeWeight: 0,
     limits: { perConsumerPerDay: 1000, perConsumerPerCampaign: 1000 },
-    fraud: { holdAt: 90, blockAt: 95, deviceScansPerMinute: 100_000, ipScansPerMinute: 100_000, devicesPerIp: 100_000 },
+    // serial_run off: tests hand out serial after serial to new devices, a leaked file's walk
+    fraud: { holdAt: 90, blockAt: 95, deviceScansPerMinute: 100_000, ipScansPerMinute: 100_000, devicesPerIp: 100_000, rules: { serial_run: { enabled: false } } },
     ...changes,
   });
 }
