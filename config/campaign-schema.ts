@@ -51,11 +51,16 @@ export const defaultRuleWeights = {
   ip_velocity: 20,
   consumer_velocity: 30,
   ip_device_farm: 60,
-  serial_run: 50,
+  serial_run: 80,
+  diverted_batch: 30,
   // request-feature rules (workers)
   enumeration: 35,
-  region_diversion: 50,
+  region_diversion: 25,
   region_not_allowed: 50,
+  // from the client address's geolocation (core/geo, looked up by the gateway)
+  hosting_network: 80,
+  ip_region_diversion: 25,
+  ip_region_not_allowed: 25,
   new_device_top_prize: 25,
   non_mobile_agent: 20,
   headless_agent: 60,
@@ -135,6 +140,18 @@ export const campaignSchema = z
           .default({})
           // the decision script sees runs in its current and previous 10-minute bucket
           .refine((run) => (run.length - 1) * run.gapSeconds <= 600, '(length - 1) × gapSeconds must be at most 600'),
+        /**
+         * diverted_batch: an off-region scan (region_diversion, ip_region_diversion) from a region
+         * that already took at least `share` of its batch's consumed scans with a place, and at
+         * least `minScans` of them: the batch flows there. Travellers spread thin over many regions.
+         */
+        diversion: z
+          .object({
+            minScans: z.number().int().min(1).default(10),
+            share: z.number().min(0).max(1).default(0.1),
+          })
+          .strict()
+          .default({}),
         rules: fraudRulesSchema,
       })
       .strict()

@@ -7,6 +7,7 @@ import { createPool } from '../core/db/pool.js';
 import { startIngest, type RunningIngest } from './ingest/start-ingest.js';
 import { createGatewayMetrics } from './metrics.js';
 import { createAssessor } from './scan/assessor.js';
+import { noAddressPlaces, openAddressPlaces } from './scan/address-places.js';
 import { persistenceRisk, readRedisPersistence } from '../core/redis/persistence-check.js';
 import { lazyFreeRisk, readLazyFreeExpire } from '../core/redis/lazyfree-check.js';
 import { createRedisClient } from '../core/redis/redis-client.js';
@@ -33,6 +34,12 @@ export interface GatewayDeps {
   readonly secrets?: Secrets;
   /** serve /metrics on config.opsPort (default true; forked processes leave it to the primary) */
   readonly opsServer?: boolean;
+  /**
+   * Geolocate client addresses for the fraud rules (core/geo; default true). Opened in the
+   * background once per process: scans before it is open carry no place. Tests that do not look
+   * at places pass false and spare the open's CPU.
+   */
+  readonly geolocation?: boolean;
 }
 
 export interface RunningGateway {
@@ -41,6 +48,8 @@ export interface RunningGateway {
   /** the ops (metrics) port, when this process serves one */
   readonly opsPort: number | undefined;
   readonly registry: Registry;
+  /** settles when the geolocation databases are open (true), failed to open or are off (false) */
+  readonly geolocationReady: Promise<boolean>;
   /** Graceful stop: refuse new scans, answer those in flight (up to shutdownGraceMs), then close everything. */
   stop(): Promise<void>;
 }
@@ -125,6 +134,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     onRefreshError: (err) => logger.warn({ err }, 'campaign refresh failed'),
   });
   const assessor = createAssessor(config, (campaignId) => secrets.drawKey(campaignId));
+  const places = deps.geolocation === false ? noAddressPlaces : openAddressPlaces(logger);
   let ops: OpsServer | undefined;
   let ingest: RunningIngest | undefined;
   /**
@@ -152,6 +162,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
       depth: (delta) => metrics.assessQueueDepth.inc(delta),
     }),
     decide: (request, assessment, campaign) => batcher.submit(request, assessment, campaign),
+    locate: places.locate,
     onForged: () => metrics.forgedCodes.inc(),
     onOutOfRange: createKeyCompromiseSignal({ logger, count: (campaign) => metrics.outOfRangeCodes.inc({ campaign }) }),
     answerLost(lost) {
@@ -205,6 +216,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     port: listening.port,
     opsPort: ops?.port,
     registry: metrics.registry,
+    geolocationReady: places.ready,
     /** The shutdown order: refuse new scans, answer those in flight, close the connections, release(). */
     async stop() {
       if (stopping) return;

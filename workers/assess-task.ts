@@ -1,4 +1,5 @@
 import { Packr } from 'msgpackr';
+import type { NetworkType } from '../core/geo/geo-types.js';
 import type { AssessCampaign, ScanFeatures } from './assess.js';
 
 /**
@@ -21,12 +22,12 @@ export type AssessTaskResult = Int32Array | null;
 const packr = new Packr({ useRecords: false });
 
 /** Fields per scan in the packed array, in this order. */
-const SCAN_FIELDS = 8;
+const SCAN_FIELDS = 11;
 
 export function packScans(scans: readonly ScanFeatures[]): Uint8Array<ArrayBuffer> {
   const flat: unknown[] = [];
   for (const scan of scans) {
-    flat.push(scan.code, scan.userAgent, scan.lat, scan.lon, scan.forgedAttempts, scan.newDevice, scan.honeypot, scan.batchRegion);
+    flat.push(scan.code, scan.userAgent, scan.lat, scan.lon, scan.forgedAttempts, scan.newDevice, scan.honeypot, scan.batchRegion, scan.networkType, scan.ipCountry, scan.ipRegion);
   }
   // msgpackr returns a view into its reusable buffer; copy it so the transfer sends only these bytes.
   return new Uint8Array(packr.pack(flat));
@@ -36,7 +37,7 @@ export function unpackScans(packed: Uint8Array): ScanFeatures[] {
   const flat = packr.unpack(packed) as unknown[];
   const scans: ScanFeatures[] = [];
   for (let at = 0; at < flat.length; at += SCAN_FIELDS) {
-    const [code, userAgent, lat, lon, forgedAttempts, newDevice, honeypot, batchRegion] = flat.slice(at, at + SCAN_FIELDS);
+    const [code, userAgent, lat, lon, forgedAttempts, newDevice, honeypot, batchRegion, networkType, ipCountry, ipRegion] = flat.slice(at, at + SCAN_FIELDS);
     scans.push({
       code: code as string,
       userAgent: userAgent as string,
@@ -46,6 +47,9 @@ export function unpackScans(packed: Uint8Array): ScanFeatures[] {
       newDevice: newDevice as boolean,
       honeypot: honeypot as boolean,
       batchRegion: batchRegion as string | null,
+      networkType: networkType as NetworkType,
+      ipCountry: ipCountry as string,
+      ipRegion: ipRegion as string,
     });
   }
   return scans;

@@ -3,6 +3,7 @@ import { drawTier } from './draw.js';
 import { isLocation, regionAt, type Region } from './region.js';
 import type { FraudRules } from '../config/campaign-schema.js';
 import { activeScoringRules, scoreScan, type ScoredScan, type ScoringContext } from './score.js';
+import type { NetworkType } from '../core/geo/geo-types.js';
 import { uaClasses } from '../core/scan/ua-classes.js';
 import { classifyUserAgent } from './user-agent.js';
 
@@ -41,6 +42,10 @@ export interface ScanFeatures {
   readonly newDevice: boolean;
   readonly honeypot: boolean;
   readonly batchRegion: string | null;
+  /** the address's geolocation (ScanRequest.place): 'unknown' and '' when not known */
+  readonly networkType: NetworkType;
+  readonly ipCountry: string;
+  readonly ipRegion: string;
 }
 
 /** Per scan in the packed result: score, reasonMask, tierIndex, region index (-1 none), uaClass index. */
@@ -74,6 +79,9 @@ export function assessScans(campaign: PreparedCampaign, scans: readonly ScanFeat
       newDevice: scan.newDevice,
       tierIndex,
       uaClass,
+      networkType: scan.networkType,
+      ipCountry: scan.ipCountry,
+      ipRegion: scan.ipRegion,
     };
     const { score, reasonMask } = scoreScan(scored, campaign);
     const region = isLocation(scan.lat, scan.lon) ? regionAt(campaign.regions, scan.lat, scan.lon) : -1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bboxContains, isLocation, regionAt, type Region } from './region.js';
+import { bboxContains, isLocation, placeOutside, regionAt, type Region } from './region.js';
 
 const regions: Region[] = [
   { code: 'CN', bbox: [73.5, 18.1, 134.8, 53.6] },
@@ -32,5 +32,16 @@ describe('regions', () => {
     expect(isLocation(NaN, 121.5)).toBe(false);
     expect(isLocation(91, 0)).toBe(false);
     expect(isLocation(0, Infinity)).toBe(false);
+  });
+
+  it('places an address outside a region only when its geolocation says so', () => {
+    expect(placeOutside('CN-SH', 'CN', 'CN-GD')).toBe(true); // another province
+    expect(placeOutside('CN-SH', 'US', 'US')).toBe(true); // another country
+    expect(placeOutside('CN', 'JP', 'JP')).toBe(true);
+    expect(placeOutside('CN-SH', 'CN', 'CN-SH')).toBe(false);
+    expect(placeOutside('CN', 'CN', 'CN-GD')).toBe(false); // a province of a country-wide region
+    expect(placeOutside('CN-SH', 'CN', 'CN')).toBe(false); // province unknown
+    expect(placeOutside('CN-SH', '', '')).toBe(false); // nothing known
+    expect(placeOutside('US', 'US', 'US')).toBe(false);
   });
 });

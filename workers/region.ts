@@ -35,3 +35,18 @@ export function regionAt(regions: readonly Region[], lat: number, lon: number): 
   });
   return found;
 }
+
+/**
+ * Whether an address's geolocation (its ISO country, and its region code: "CN-GD" for a mainland
+ * province, else the country again) is known to lie outside the region with code `regionCode`
+ * ("CN-SH" or "CN"). Unknown is not outside: no country, or the same country with no province
+ * known while the region is a province.
+ */
+export function placeOutside(regionCode: string, country: string, region: string): boolean {
+  if (country === '' || regionCode === country || regionCode === region) return false;
+  const dash = regionCode.indexOf('-');
+  const regionCountry = dash === -1 ? regionCode : regionCode.slice(0, dash);
+  if (regionCountry !== country) return true;
+  // Same country: outside only when both name a subdivision and they differ.
+  return dash !== -1 && region !== country;
+}

@@ -22,7 +22,12 @@ const clean: ScoredScan = {
   newDevice: false,
   tierIndex: 2,
   uaClass: 'mobile',
+  networkType: 'mobile',
+  ipCountry: 'CN',
+  ipRegion: 'CN-SH',
 };
+/** No coordinates, on a Guangdong carrier address: the address is all the rules know of where it is. */
+const guangdongAddress = { lat: NaN, lon: NaN, ipCountry: 'CN', ipRegion: 'CN-GD' };
 const inBeijing = { lat: 39.9, lon: 116.4 };
 const noLocation = { lat: NaN, lon: NaN };
 
@@ -34,6 +39,27 @@ const cases: { reason: FraudRuleName; fires: Partial<ScoredScan>; quiet: Partial
   { reason: 'region_not_allowed', fires: { ...inBeijing, batchRegion: 'CN-BJ' }, context: shanghaiOnly, quiet: [{}, noLocation] },
   { reason: 'new_device_top_prize', fires: { newDevice: true, tierIndex: 0 }, quiet: [{ newDevice: true, tierIndex: 1 }, { newDevice: true, tierIndex: -1 }, { tierIndex: 0 }] },
   { reason: 'non_mobile_agent', fires: { uaClass: 'desktop' }, quiet: [{ uaClass: 'mobile' }] },
+  // Carrier NAT is full of genuine phones, whatever its type: only a data centre fires.
+  { reason: 'hosting_network', fires: { networkType: 'hosting' }, quiet: [{ networkType: 'fixed' }, { networkType: 'private' }, { networkType: 'unknown' }] },
+  {
+    reason: 'ip_region_diversion',
+    fires: guangdongAddress,
+    quiet: [
+      { ...guangdongAddress, ipRegion: 'CN-SH' },
+      // coordinates inside the batch's region outweigh the address
+      { ...guangdongAddress, lat: 31.23, lon: 121.47 },
+      { ...guangdongAddress, batchRegion: null },
+      // a mainland address with no province known, or no country at all: unknown is not outside
+      { ...guangdongAddress, ipRegion: 'CN' },
+      { ...guangdongAddress, ipCountry: '', ipRegion: '' },
+    ],
+  },
+  {
+    reason: 'ip_region_not_allowed',
+    fires: { ...guangdongAddress, batchRegion: null },
+    context: shanghaiOnly,
+    quiet: [{ ...noLocation, batchRegion: null }, { ...guangdongAddress, batchRegion: null, ipCountry: '', ipRegion: '' }, { ...guangdongAddress, batchRegion: null, lat: 31.23, lon: 121.47 }],
+  },
 ];
 
 describe('scoreScan', () => {
@@ -85,8 +111,9 @@ describe('per-campaign rule settings (fraud.rules)', () => {
   it('the rules-off load-test campaign scores nothing, not even a honeypot drawn by a headless new device', () => {
     const off = loadCampaignFile(repoPath('config/campaigns/loadtest-rules-off.json'));
     const context = { ...shanghaiOnly, rules: activeScoringRules(off.fraud.rules) };
-    const worst = { ...clean, ...inBeijing, honeypot: true, forgedAttempts: 9, newDevice: true, tierIndex: 0, uaClass: 'headless' as const };
+    const worst = { ...clean, ...inBeijing, honeypot: true, forgedAttempts: 9, newDevice: true, tierIndex: 0, uaClass: 'headless' as const, networkType: 'hosting' as const };
     expect(scoreScan(worst, context)).toEqual({ score: 0, reasonMask: 0 });
+    expect(scoreScan({ ...worst, ...guangdongAddress }, context)).toEqual({ score: 0, reasonMask: 0 });
   });
 
   it('rejects unknown rules, weights over 100 and unknown settings', () => {

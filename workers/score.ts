@@ -1,6 +1,7 @@
 import type { FraudRuleName, FraudRules } from '../config/campaign-schema.js';
 import { reasonBits } from '../core/scan/reasons.js';
-import { bboxContains, isLocation, type Region } from './region.js';
+import { bboxContains, isLocation, placeOutside, type Region } from './region.js';
+import type { NetworkType } from '../core/geo/geo-types.js';
 import type { UaClass } from '../core/scan/ua-classes.js';
 
 /** What the request-feature rules read about one scan, after the draw and the agent check. */
@@ -16,6 +17,10 @@ export interface ScoredScan {
   readonly newDevice: boolean;
   readonly tierIndex: number;
   readonly uaClass: UaClass;
+  /** the client address's network type, country and region (core/geo); 'unknown' and '' when not known */
+  readonly networkType: NetworkType;
+  readonly ipCountry: string;
+  readonly ipRegion: string;
 }
 
 /** What the rules read about the campaign. */
@@ -68,6 +73,20 @@ export const scoringRules: readonly ScoringRule[] = [
       campaign.allowedRegions.length > 0 &&
       isLocation(scan.lat, scan.lon) &&
       !campaign.allowedRegions.some((region) => bboxContains(region.bbox, scan.lat, scan.lon)),
+  },
+  // Only a data centre says "no phones here": carrier NAT (mobile, and on IPv4 often 'fixed') is full of genuine phones.
+  { reason: 'hosting_network', fires: (scan) => scan.networkType === 'hosting' },
+  // The address stands in for a location only when the phone sent none: coordinates are the better evidence.
+  {
+    reason: 'ip_region_diversion',
+    fires: (scan) => scan.batchRegion !== null && !isLocation(scan.lat, scan.lon) && placeOutside(scan.batchRegion, scan.ipCountry, scan.ipRegion),
+  },
+  {
+    reason: 'ip_region_not_allowed',
+    fires: (scan, campaign) =>
+      campaign.allowedRegions.length > 0 &&
+      !isLocation(scan.lat, scan.lon) &&
+      campaign.allowedRegions.every((region) => placeOutside(region.code, scan.ipCountry, scan.ipRegion)),
   },
   { reason: 'new_device_top_prize', fires: (scan) => scan.newDevice && scan.tierIndex === TOP_TIER_INDEX },
   // Deliberately overlapping with the next rule: automation is non-mobile too, and scores both.

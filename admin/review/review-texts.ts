@@ -124,6 +124,10 @@ export const reviewTexts: Texts<{
       review_rejected: '审核已拒绝',
       banned: '已封禁（设备、地址或网段）',
       serial_run: '同一批次的连续序号被多台设备快速兑换（印刷文件泄露）',
+      hosting_network: '来自数据中心或云服务器的地址（不是手机网络）',
+      ip_region_diversion: '未发送位置，IP 地址位于批次发往地区之外（疑似窜货）',
+      ip_region_not_allowed: '未发送位置，IP 地址位于允许的地区之外',
+      diverted_batch: '此批次大量在同一外地地区被扫码（批次窜货）',
     },
     statuses: { settled: '已处理', already_settled: '此前已处理', not_found: '未找到', invalid: '无效', failed: '失败，请重试' },
     refusals: {
@@ -199,6 +203,10 @@ export const reviewTexts: Texts<{
       review_rejected: 'rejected in review',
       banned: 'banned (device, address or network)',
       serial_run: 'consecutive serials of one batch redeemed by several devices in quick succession (leaked printer file)',
+      hosting_network: 'the address belongs to a data centre or cloud (not a phone network)',
+      ip_region_diversion: "no location sent, and the address is outside the batch's region (possible diversion)",
+      ip_region_not_allowed: 'no location sent, and the address is outside the allowed regions',
+      diverted_batch: "off the batch's region, where a large share of the batch is being scanned (the batch was diverted there)",
     },
     statuses: { settled: 'settled', already_settled: 'already settled', not_found: 'not found', invalid: 'invalid', failed: 'failed, try again' },
     refusals: {

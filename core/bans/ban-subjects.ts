@@ -50,7 +50,7 @@ export function normaliseBanValue(kind: BanKind, value: string): string {
 
 const fieldPrefix: Record<BanKind, string> = { device: 'd:', address: 'a:', network: 'n:' };
 
-/** The ban's field in a campaign's `bans` hash, as redeemBatch-16.lua builds it from a scan. */
+/** The ban's field in a campaign's `bans` hash, as redeemBatch-17.lua builds it from a scan. */
 export function banField(kind: BanKind, value: string): string {
   return fieldPrefix[kind] + value;
 }

@@ -38,6 +38,11 @@ export interface CampaignKeys {
   ipDevices(hourBucket: number): string;
   /** hash "<batch>:<serial>" -> "<ms>|<device>" of each code consumed in one serial-run window (the serial_run rule) */
   serialRuns(windowBucket: number): string;
+  /**
+   * hash "<batch>" -> codes of the batch consumed with a known or off-region place, "<batch>|<region>"
+   * -> those from one region ("?": off its region, nowhere known), for the campaign's life (the diverted_batch rule)
+   */
+  readonly regionFlows: string;
 }
 
 export function campaignHashTag(campaignId: string): string {
@@ -58,6 +63,7 @@ export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
     outcomes: `${base}outcomes`,
     bans: `${base}bans`,
     rebuildLock: `${base}rebuild-lock`,
+    regionFlows: `${base}region-flows`,
     consumerDay: (day) => `${base}consumer-day:${day}`,
     velocity: (minuteBucket) => `${base}vel:${minuteBucket}`,
     ipDevices: (hourBucket) => `${base}ipdev:${hourBucket}`,

@@ -7,7 +7,7 @@ import { codeSource, decideScans, decisionCampaign, fixtureScan, FIXTURE_NOW, ne
 import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
 import { campaignKeys } from './keys.js';
 
-/** redeemBatch-16.lua's ban branch: the `bans` hash written as core/bans/ mirrors it. */
+/** redeemBatch-17.lua's ban branch: the `bans` hash written as core/bans/ mirrors it. */
 const BATCH = 3;
 const hour = 3_600_000;
 const unpackr = new Unpackr({ int64AsType: 'number', mapsAsObjects: true });

@@ -7,7 +7,7 @@ import { codeSource, decideScans, decisionCampaign, fixtureScan, FIXTURE_NOW, ne
 import { createTestRedis, type TestRedis } from '../testing/test-redis.js';
 import { campaignKeys } from './keys.js';
 
-/** redeemBatch-16.lua's counter rules on hand-made histories: farms against shared addresses, serial runs, switches and weights. */
+/** redeemBatch-17.lua's counter rules on hand-made histories: farms against shared addresses, serial runs, switches and weights. */
 const BATCH = 5;
 const second = 1000;
 const unpackr = new Unpackr({ int64AsType: 'number', mapsAsObjects: true });
@@ -79,7 +79,7 @@ describe('redeemBatch: ip_device_farm tells a farm from a shared address', () =>
 });
 
 describe('redeemBatch: serial_run catches a leaked printer file', () => {
-  it('a serial walk across 6 addresses and rotating devices is held from the third consecutive code on', async () => {
+  it('a serial walk across 6 addresses and rotating devices is blocked from the third consecutive code on, its codes left unconsumed', async () => {
     const { campaign, fresh } = await setup({});
     const walk = Array.from({ length: 12 }, (_, i) => fixtureScan(campaign, fresh(), { ip: `198.51.100.${i % 6}`, deviceId: newDeviceId(), newDevice: true }));
     const decisions = [];
@@ -88,8 +88,11 @@ describe('redeemBatch: serial_run catches a leaked printer file', () => {
     for (const d of decisions.slice(2)) {
       expect(reasonsFromMask(d.reasonMask)).toEqual(['serial_run']);
       expect(d.score).toBe(defaultRuleWeights.serial_run);
-      expect(d.outcome === Outcome.Held || d.outcome === Outcome.NoPrize).toBe(true);
+      expect(d.outcome).toBe(Outcome.Blocked);
     }
+    // the walk's codes stay for their buyers: once the walk is gapSeconds past, a phone redeems one
+    const buyer = await decideScans(t.redis, t.prefix, campaign, [{ ...walk[5]!, request: { ...walk[5]!.request, deviceId: newDeviceId() } }], FIXTURE_NOW + 60 * second);
+    expect(buyer.map((d) => [d.outcome, d.reasonMask])).toEqual([[Outcome.Won, 0]]);
   });
 
   it('is not a run: one device scanning the consecutive packages of its carton, codes far apart, or neighbours redeemed long before', async () => {
@@ -133,5 +136,58 @@ describe('redeemBatch: the campaign switches and weighs each counter rule, and t
     const { campaign, fresh, events } = await setup({});
     await decideScans(t.redis, t.prefix, campaign, [fixtureScan(campaign, fresh())]);
     expect((await events())[0]?.rw).toBeUndefined();
+  });
+});
+
+describe('redeemBatch: diverted_batch tells a diverted batch from travellers', () => {
+  const ip = reasonBits.ip_region_diversion;
+  const ipWeight = defaultRuleWeights.ip_region_diversion;
+  /** A scan of the batch with a place: at home (CN-SH, no worker reason) or off-region, as the worker found it. */
+  const placed = (campaign: ReturnType<typeof decisionCampaign>, code: FixtureCode, region: string, offRegion = region !== 'CN-SH') =>
+    fixtureScan(campaign, code, {}, { region, reasonMask: offRegion ? ip : 0, score: offRegion ? ipWeight : 0 });
+
+  it('travellers spread over provinces are never a flow; goods turning up in one province are, from its tenth scan and a tenth of the batch', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } } });
+    const next = spread(fresh);
+    const home = Array.from({ length: 60 }, () => placed(campaign, next(), 'CN-SH'));
+    const travellers = ['CN-BJ', 'CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SC', 'CN-BJ'].map((region) => placed(campaign, next(), region));
+    const diverted = Array.from({ length: 12 }, () => placed(campaign, next(), 'CN-GD'));
+    const decisions = await decideScans(t.redis, t.prefix, campaign, [...home, ...travellers, ...diverted]);
+    expect(decisions.slice(0, 66).filter((d) => (d.reasonMask & reasonBits.diverted_batch) !== 0)).toEqual([]);
+    // CN-GD had one traveller: the diverted scans are its 2nd..13th; from the 10th on, the flow fires
+    const flagged = decisions.slice(66).map((d) => (d.reasonMask & reasonBits.diverted_batch) !== 0);
+    expect(flagged).toEqual([false, false, false, false, false, false, false, false, true, true, true, true]);
+    const last = decisions.at(-1);
+    expect(reasonsFromMask(last?.reasonMask ?? 0)).toEqual(['ip_region_diversion', 'diverted_batch']);
+    expect(last?.score).toBe(ipWeight + defaultRuleWeights.diverted_batch);
+    expect(last?.outcome).toBe(Outcome.Held);
+  });
+
+  it('needs the share too: ten scans from one province are no flow in a batch scanned mostly at home', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } }, diversion: { minScans: 10, share: 0.2 } });
+    const next = spread(fresh);
+    const home = Array.from({ length: 60 }, () => placed(campaign, next(), 'CN-SH'));
+    const away = Array.from({ length: 12 }, () => placed(campaign, next(), 'CN-GD'));
+    const decisions = await decideScans(t.redis, t.prefix, campaign, [...home, ...away]);
+    expect(decisions.filter((d) => (d.reasonMask & reasonBits.diverted_batch) !== 0)).toEqual([]);
+  });
+
+  it('counts off-region scans with no known region together, and only scans that consumed their code', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } }, diversion: { minScans: 3, share: 0.5 } });
+    const next = spread(fresh);
+    // a GPS location outside every campaign region: off-region (the worker's region_diversion), region unknown
+    const nowhere = () => fixtureScan(campaign, next(), { newDevice: true }, { region: null, reasonMask: reasonBits.region_diversion, score: 25 });
+    const blocked = fixtureScan(campaign, next(), { newDevice: true }, { region: null, reasonMask: reasonBits.region_diversion, score: 90 });
+    const decisions = await decideScans(t.redis, t.prefix, campaign, [blocked, nowhere(), nowhere(), nowhere()]);
+    expect(decisions.map((d) => d.outcome)).toEqual([Outcome.Blocked, Outcome.Won, Outcome.Won, Outcome.Held]);
+    expect(reasonsFromMask(decisions[3]?.reasonMask ?? 0)).toEqual(['region_diversion', 'diverted_batch']);
+    expect(await t.redis.hgetall(campaignKeys(t.prefix, campaign.id).regionFlows)).toEqual({ [String(BATCH)]: '3', [`${BATCH}|?`]: '3' });
+  });
+
+  it('switched off, it neither scores nor counts', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false }, diverted_batch: { enabled: false } }, diversion: { minScans: 1, share: 0 } });
+    const decisions = await decideScans(t.redis, t.prefix, campaign, [placed(campaign, fresh(), 'CN-GD'), placed(campaign, fresh(), 'CN-GD')]);
+    expect(decisions.map((d) => d.reasonMask)).toEqual([ip, ip]);
+    expect(await t.redis.exists(campaignKeys(t.prefix, campaign.id).regionFlows)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import type { Outcome } from '../scan/outcomes.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
 import type { CampaignKeys } from './keys.js';
 
-/** The TypeScript side of redeemBatch-16.lua's contract: its KEYS, its scans, its reply. */
+/** The TypeScript side of redeemBatch-17.lua's contract: its KEYS, its scans, its reply. */
 
 /** Values per scan in ARGV[3] and per decision in the reply. */
 export const SCAN_FIELDS = 15;
@@ -29,6 +29,7 @@ export function redeemBatchKeys(keys: CampaignKeys, buckets: TimeBuckets): strin
     keys.bans,
     keys.serialRuns(buckets.serialWindow),
     keys.serialRuns(buckets.serialWindow - 1),
+    keys.regionFlows,
   ];
 }
 

@@ -22,7 +22,7 @@ export interface ScriptSource {
 
 export type ScriptArg = string | Buffer | number;
 
-/** One redeemBatch-16.lua call: KEYS from redeemBatchKeys, then ARGV[1..3] as its contract says. */
+/** One redeemBatch-17.lua call: KEYS from redeemBatchKeys, then ARGV[1..3] as its contract says. */
 export interface RedeemBatchCall {
   readonly keys: readonly string[];
   /** ARGV[1], packedCampaignParams */

@@ -6,7 +6,7 @@ import { reasonBits } from './reasons.js';
 
 /**
  * What the decision script needs to know about a campaign (its ARGV[1], see
- * redeemBatch-16.lua), and the time buckets of its bucketed keys.
+ * redeemBatch-17.lua), and the time buckets of its bucketed keys.
  */
 const packr = new Packr({ useRecords: false });
 
@@ -52,6 +52,7 @@ export function buildCampaignParams(campaign: Campaign): Record<string, unknown>
     devicesPerIp: fraud.devicesPerIp,
     returningShare: fraud.sharedAddressReturningShare,
     serialRun: { length: fraud.serialRun.length, gapMs: fraud.serialRun.gapSeconds * 1000 },
+    diversion: { minScans: fraud.diversion.minScans, share: fraud.diversion.share, offRegionBits: reasonBits.region_diversion | reasonBits.ip_region_diversion },
     tiers: campaign.tiers.map((tier) => ({ id: tier.id, inventory: tier.inventory })),
     rules: scriptRules(fraud.rules),
     weights: weightsByBit(fraud.rules),

@@ -15,6 +15,10 @@ import type { FraudRuleName } from '../../config/campaign-schema.js';
  *   devicesPerIp this hour, of which fewer than sharedAddressReturningShare came back with
  *   their cookie: a farm. A carrier NAT or office is full of phones that return, so it is not one;
  * - serial_run: the code ends a run of serialRun.length consecutive serials of its batch, each
- *   consumed at most serialRun.gapSeconds after the one before, by more than one device.
+ *   consumed at most serialRun.gapSeconds after the one before, by more than one device;
+ * - diverted_batch: the worker found the scan off its batch's region (region_diversion or
+ *   ip_region_diversion), and its region already took at least diversion.share of the batch's
+ *   consumed scans with a place, and at least diversion.minScans of them: a batch flowing into
+ *   another region (goods resold there), not a traveller.
  */
-export const counterRuleNames = ['clone', 'device_velocity', 'ip_velocity', 'consumer_velocity', 'ip_device_farm', 'serial_run'] as const satisfies readonly FraudRuleName[];
+export const counterRuleNames = ['clone', 'device_velocity', 'ip_velocity', 'consumer_velocity', 'ip_device_farm', 'serial_run', 'diverted_batch'] as const satisfies readonly FraudRuleName[];

@@ -21,6 +21,10 @@ export const reasonBits = {
   review_rejected: 1 << 12, // a held scan the fraud team rejected (set by settleReview, not scored)
   banned: 1 << 13, // a reviewer banned the device, address or network (core/bans/)
   serial_run: 1 << 14, // consecutive serials of one batch redeemed by several devices in quick succession (a leaked printer file)
+  hosting_network: 1 << 15, // the address is a data centre's or a cloud's (core/geo): servers, not phones
+  ip_region_diversion: 1 << 16, // no location sent, and the address geolocates outside the batch's region
+  ip_region_not_allowed: 1 << 17, // no location sent, and the address geolocates outside allowedRegions
+  diverted_batch: 1 << 18, // off its batch's region, in a region that takes a large share of the batch's scans (goods resold there)
 } as const;
 
 export type ReasonCode = keyof typeof reasonBits;

@@ -1,5 +1,13 @@
+import type { GeoLookup } from '../geo/geo-types.js';
 import type { UaClass } from './ua-classes.js';
 import type { Outcome } from './outcomes.js';
+
+/**
+ * What the client address's geolocation says (core/geo, looked up once per scan by the gateway):
+ * its network type, country ("" unknown) and region code ("CN-SH" for a mainland province, else
+ * the country code). Absent while the databases are still opening, or when geolocation is off.
+ */
+export type AddressPlace = Pick<GeoLookup, 'networkType' | 'country' | 'region'>;
 
 /** Everything the decision needs about one scan, copied out of the request before any await. */
 export interface ScanRequest {
@@ -15,6 +23,8 @@ export interface ScanRequest {
   readonly userAgent: string;
   readonly lat?: number;
   readonly lon?: number;
+  /** where the address is; absent: unknown (see AddressPlace) */
+  readonly place?: AddressPlace;
   /** forged-code answers recently given to this IP (the enumeration signal) */
   readonly forgedAttempts: number;
   readonly receivedAt: number;
@@ -27,7 +37,7 @@ export interface ScanAssessment {
   readonly reasonMask: number;
   /** index into the campaign's tiers drawn for this code, -1 for no prize */
   readonly tierIndex: number;
-  /** region code derived from lat/lon, if known */
+  /** region code from lat/lon (a campaign region), else from the address (AddressPlace), if known */
   readonly region: string | null;
   /** coarse user-agent class carried by the decision events (`ua`) */
   readonly uaClass: UaClass;

@@ -58,7 +58,7 @@ const FIELDS_PER_COMMAND = 500;
 const DRAIN_POLL_MS = 200;
 
 /**
- * The `codes` record the decision script reads (see redeemBatch-16.lua). A reviewed held scan
+ * The `codes` record the decision script reads (see redeemBatch-17.lua). A reviewed held scan
  * answers as what the review made it, as settleReview-5.lua left it: approved is a win of its
  * tier, rejected is blocked with review_rejected; `rv` keeps it from being settled again.
  */

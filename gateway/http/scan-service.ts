@@ -3,7 +3,7 @@ import type { CodeVerifier, VerifyResult } from '../../core/codes/code-verifier.
 import { batchHoldsSerial } from '../../core/campaigns/batches.js';
 import type { LostAnswer } from '../../core/redis/undelivered-answers.js';
 import { consumesCode } from '../../core/scan/outcomes.js';
-import type { ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
+import type { AddressPlace, ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
 import type { DeviceCookies } from './device-cookie.js';
@@ -49,6 +49,8 @@ export interface ScanServiceDeps {
   readonly catalog: CampaignCatalog;
   readonly assessQueue: AssessQueue;
   readonly decide: DecideScan;
+  /** Where a client address is (core/geo); undefined while the databases are not open, or with geolocation off. Synchronous and cheap (cached). */
+  readonly locate: (ip: string) => AddressPlace | undefined;
   /** a code failed verification */
   readonly onForged: () => void;
   /** a correctly signed code with a serial its batch never had (answered invalid) */
@@ -100,6 +102,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       return invalid();
     }
     const device = devices.identify(input.cookie);
+    const place = deps.locate(input.ip);
     const request: ScanRequest = {
       code: code.code,
       campaignId: campaign.id,
@@ -109,6 +112,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       newDevice: device.newDevice,
       ip: input.ip,
       userAgent: input.userAgent,
+      ...(place !== undefined && { place }),
       ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
       forgedAttempts: device.newDevice ? 0 : limiter.attempts(device.deviceId, input.receivedAt),
       receivedAt: input.receivedAt,

@@ -54,6 +54,25 @@ describe('ingest: stream → Postgres', () => {
     expect(metric?.values.find((v) => v.labels.campaign === 'lands')?.value).toBe(250);
   });
 
+  it("keeps each fired rule's weight (rw) in rule_weights, and a region from the address where no coordinates came", async () => {
+    const hosting = 1 << 15;
+    const ipDiversion = 1 << 16;
+    const diverted = 1 << 18;
+    await appendScanEvents(h.t.redis, h.stream('weights').key, [
+      scanEventMap(0, { o: Outcome.Blocked, t: '', sc: 80, rs: hosting, rw: [80], lat: undefined, lon: undefined, rg: 'CN-BJ' }),
+      scanEventMap(1, { o: Outcome.Held, t: 'gold', sc: 55, rs: ipDiversion | diverted, rw: [25, 30], lat: undefined, lon: undefined, rg: 'CN-GD' }),
+      scanEventMap(2, { o: Outcome.Won, t: 'gold' }),
+    ]);
+    h.consumer().start();
+    await h.waitUntilDrained();
+    const rows = await h.pool.query(`SELECT reason_mask, score, rule_weights, region, lat FROM scan_events WHERE campaign_id = 'weights' ORDER BY outcome DESC`);
+    expect(rows.rows).toEqual([
+      { reason_mask: hosting, score: 80, rule_weights: [80], region: 'CN-BJ', lat: null },
+      { reason_mask: ipDiversion | diverted, score: 55, rule_weights: [25, 30], region: 'CN-GD', lat: null },
+      expect.objectContaining({ reason_mask: 0, rule_weights: null }),
+    ]);
+  });
+
   it('inserts nothing twice when entries committed by a consumer that died before XACK are redelivered', async () => {
     const stream = h.stream('redelivered');
     await appendScanEvents(h.t.redis, stream.key, mixedEvents(120));

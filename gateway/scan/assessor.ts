@@ -4,6 +4,7 @@ import { assessScans, prepareCampaign, readAssessments, type AssessCampaign, typ
 import { packScans } from '../../workers/assess-task.js';
 import { createAssessPool } from '../../workers/pool.js';
 import { ScangateError } from '../../core/errors.js';
+import { campaignRegionOf } from '../../core/geo/campaign-region.js';
 import type { ScanAssessment, ScanRequest } from '../../core/scan/types.js';
 
 /** A scan on its way to the CPU stage, with what its batch says about it. */
@@ -42,6 +43,7 @@ type Runner = (entry: CampaignEntry, scans: readonly ScanFeatures[]) => Int32Arr
 let lastCampaignKey = 0;
 
 function featuresOf({ request, batchRegion, honeypot }: ScanToAssess): ScanFeatures {
+  const place = request.place;
   return {
     code: request.code,
     userAgent: request.userAgent,
@@ -51,7 +53,22 @@ function featuresOf({ request, batchRegion, honeypot }: ScanToAssess): ScanFeatu
     newDevice: request.newDevice,
     honeypot,
     batchRegion,
+    networkType: place?.networkType ?? 'unknown',
+    ipCountry: place?.country ?? '',
+    ipRegion: place?.region ?? '',
   };
+}
+
+/**
+ * The region a scan's event records (`rg`, the analytics' diversion matrix): the campaign region
+ * its coordinates fall in, as the CPU stage found it; for a scan without coordinates, where its
+ * address is: the campaign's region for it (province first, then country), else the address's own
+ * region code ("CN-GD"), so scans outside every campaign region still show where they came from.
+ */
+function recordedRegion(assessment: ScanAssessment, { request }: ScanToAssess, regions: Campaign['regions']): ScanAssessment {
+  if (assessment.region !== null || request.lat !== undefined || request.place === undefined || request.place.country === '') return assessment;
+  const index = campaignRegionOf(request.place, regions);
+  return { ...assessment, region: regions[index]?.code ?? request.place.region };
 }
 
 function entryOf(campaign: Campaign, drawKey: Buffer): CampaignEntry {
@@ -106,7 +123,7 @@ export function createAssessor(config: Pick<AppConfig, 'workers'>, drawKeyFor: D
         if (err instanceof ScangateError) throw err;
         throw new ScangateError('GW_ERR_WORKER', (err as Error).message, { cause: err });
       }
-      return readAssessments(entry.campaign.regions, packed);
+      return readAssessments(entry.campaign.regions, packed).map((assessment, i) => recordedRegion(assessment, scans[i] as ScanToAssess, campaign.regions));
     },
     close: () => runner.close(),
   };

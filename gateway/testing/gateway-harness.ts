@@ -20,7 +20,7 @@ import { createTestRedis, testRedisUrl, type TestRedis } from '../../core/testin
 const day = 24 * 3600 * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A campaign for gateway tests: open now, every scan wins the one tier, limits and velocity rules out of the way. */
+/** A campaign for gateway tests: open now, every scan wins the one tier, limits, velocity and serial-run rules out of the way. */
 export function testCampaign(id: string, changes: Partial<Record<keyof Campaign, unknown>> = {}): Campaign {
   return parseCampaign({
     id,
@@ -55,8 +55,11 @@ export interface GatewayHarness {
   readonly redis: TestRedis;
   /** Adds a campaign and a batch of `count` codes (+ honeypots), active unless said otherwise. */
   addBatch(campaign: Campaign, options?: { count?: number; honeypots?: number; active?: boolean }): Promise<TestBatch>;
-  /** Starts a gateway on port 0 with these config changes (default: the harness's). */
-  startGateway(overrides?: Record<string, unknown>): Promise<RunningGateway>;
+  /**
+   * Starts a gateway on port 0 with these config changes (default: the harness's). Geolocation is
+   * off unless asked for (`{ geolocation: true }`; await the gateway's `geolocationReady`).
+   */
+  startGateway(overrides?: Record<string, unknown>, options?: { geolocation?: boolean }): Promise<RunningGateway>;
   close(): Promise<void>;
 }
 
@@ -112,8 +115,8 @@ export async function createGatewayHarness(overrides: Record<string, unknown> = 
         },
       };
     },
-    async startGateway(more = {}) {
-      const gateway = await startGateway(loadAppConfig({}, { ...config, ...more }), { secrets, logger: pino({ level: 'silent' }) });
+    async startGateway(more = {}, options = {}) {
+      const gateway = await startGateway(loadAppConfig({}, { ...config, ...more }), { secrets, logger: pino({ level: 'silent' }), geolocation: options.geolocation ?? false });
       gateways.push(gateway);
       return gateway;
     },

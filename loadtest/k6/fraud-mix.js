@@ -5,6 +5,22 @@
  * (`rules:off`, DATA_DIR_RULES_OFF). The report tells, per actor, what it obtained under each,
  * so the rules' worth is one division. Devices sit behind chosen addresses, sent as
  * X-Forwarded-For: the gateway must trust it (README "Load testing").
+ *
+ * Addresses are real public networks (lib/addresses.js, classified by the gateway's own
+ * geolocation), chosen as each actor would plausibly come, never to make it easy to catch:
+ * - legit phones are where their batch was shipped (the target's region): most behind a handful
+ *   of mobile carrier-NAT addresses shared by many phones, some on other carrier addresses, a
+ *   fifth on home broadband; one in 40 is a traveller on a carrier network in another province
+ *   (a traveller that sends its location sends where it is);
+ * - cloners and leaked-file users are on mobile carrier addresses (the careful leaker in the
+ *   batch's own region, so its addresses look like the buyers'); the naive one wherever the pool
+ *   starts;
+ * - the farm's emulators and headless browsers run half in data centres, half on broadband lines
+ *   in the batch's region (residential lines rented for the purpose);
+ * - diverters are the buyers of goods resold in one other province: carrier and broadband
+ *   addresses there, sending their location as often as legit phones do (a third);
+ * - enumerators come from data centres and broadband lines everywhere.
+ * Both rule sets use the same addresses: their counters live in different campaigns.
  */
 import { check, sleep } from 'k6';
 import exec from 'k6/execution';
@@ -12,8 +28,9 @@ import { CookieJar } from 'k6/http';
 import { agentOf, EMULATOR_AGENTS, HEADLESS_AGENTS, PHONE_AGENTS } from './lib/agents.js';
 import { redeemsCode } from './lib/answers.js';
 import { config } from './lib/config.js';
-import { ACTORS, fraudReport, fraudSubmetrics, RULE_SETS } from './lib/fraud-report.js';
-import { addressOf, locationFarFrom, locationInside, splitPool, typo } from './lib/pools.js';
+import { fraudReport, fraudSubmetrics, RULE_SETS } from './lib/fraud-report.js';
+import { addressFrom, broadbandNetworks, hostingNetworks, mobileNetworks, networksOf } from './lib/addresses.js';
+import { locationFarFrom, locationInside, splitPool, typo } from './lib/pools.js';
 import { requireReady, requireTrustedForwardedFor } from './lib/ready.js';
 import { scan } from './lib/scan.js';
 import { commonOptions, sloThresholds } from './lib/slo.js';
@@ -30,11 +47,20 @@ const leakedPools = { on: splitPool(targets.on.pools.leaked, { naive: 0.8, caref
 /** Arrivals per second of each actor; MIX_SCALE multiplies them all. */
 const SCALE = Number(__ENV.MIX_SCALE || 1);
 const CLONES_PER_CODE = 5;
-/** Carrier NAT and office gateways: a share of legit phones on a handful of addresses. */
-const SHARED_ADDRESSES = 4;
+/** Carrier NAT: three in five legit phones come from this many addresses of their region. */
+const SHARED_ADDRESSES = 6;
+/** One legit phone in this many is a traveller, in another province. */
+const TRAVELLER_EVERY = 40;
 
-/** X-Forwarded-For groups (10.<group>.0.0/16), one per actor and rule set, so they never share an address by accident. */
-const groupOf = (/** @type {string} */ actor, /** @type {string} */ rules) => ACTORS.indexOf(actor) * 2 + RULE_SETS.indexOf(rules) + 1;
+/** Where the batches were shipped (both targets are prepared with the same campaign regions). */
+const HOME = targets.on.region ? targets.on.region.code : 'CN-SH';
+const homeMobile = networksOf(mobileNetworks, HOME);
+const homeBroadband = networksOf(broadbandNetworks, HOME);
+const awayMobile = networksOf(mobileNetworks, HOME, false);
+/** The province the diverted goods are resold in: the first other one the pools have. */
+const DIVERTED_TO = /** @type {import('./lib/addresses.js').AddressNetwork} */ (awayMobile[0]).region;
+const divertedTo = networksOf(mobileNetworks, DIVERTED_TO).concat(networksOf(broadbandNetworks, DIVERTED_TO));
+const enumeratorNetworks = hostingNetworks.concat(broadbandNetworks);
 
 /**
  * @param {string} actor @param {string} rules @param {string} execName
@@ -88,17 +114,22 @@ export function legit() {
   const target = targets[rules];
   const i = exec.scenario.iterationInTest;
   const codes = pools[rules].legit;
-  const phone = {
-    agent: agentOf(PHONE_AGENTS, i),
-    jar: new CookieJar(),
-    address: i % 5 === 0 ? addressOf(groupOf('legit', rules), 60000 + (i % SHARED_ADDRESSES)) : addressOf(groupOf('legit', rules), i % 60000),
-  };
+  const traveller = i % TRAVELLER_EVERY === TRAVELLER_EVERY - 1;
+  const kind = i % 5;
+  let address;
+  if (traveller) address = addressFrom(awayMobile, i);
+  // by blocks of five phones: i % SHARED_ADDRESSES would give one address only phones of one code count (i % 3)
+  else if (kind < 3) address = addressFrom(homeMobile, Math.floor(i / 5) % SHARED_ADDRESSES);
+  else if (kind === 3) address = addressFrom(homeMobile, SHARED_ADDRESSES + i);
+  else address = addressFrom(homeBroadband, i);
+  const phone = { agent: agentOf(PHONE_AGENTS, i), jar: new CookieJar(), address };
   const located = i % 3 === 0 && target.region !== null;
   const count = 1 + (i % 3);
   for (let n = 0; n < count; n++) {
     const code = codes.take(3 * i + n);
     if (n === 0 && i % 20 === 0) scan(target.url, typo(code), phone);
-    const where = located && target.region ? locationInside(target.region.bbox, i + n) : undefined;
+    const bbox = target.region ? target.region.bbox : [0, 0, 1, 1];
+    const where = located ? (traveller ? locationFarFrom(bbox, i + n) : locationInside(bbox, i + n)) : undefined;
     const first = scan(target.url, code, phone, where);
     if (i % 4 === 0 && first.answer !== null && redeemsCode(first.answer)) {
       sleep(1);
@@ -115,7 +146,7 @@ export function cloner() {
   const code = pools[rules].cloner.take(i);
   let consumed = 0;
   for (let d = 0; d < CLONES_PER_CODE; d++) {
-    const result = scan(targets[rules].url, code, { agent: agentOf(PHONE_AGENTS, i + d), jar: null, address: addressOf(groupOf('cloner', rules), (i * CLONES_PER_CODE + d) % 65536) });
+    const result = scan(targets[rules].url, code, { agent: agentOf(PHONE_AGENTS, i + d), jar: null, address: addressFrom(mobileNetworks, i * CLONES_PER_CODE + d) });
     if (result.answer !== null && redeemsCode(result.answer)) consumed++;
   }
   check(consumed, { 'a cloned code is redeemed at most once': (n) => n <= 1 });
@@ -126,24 +157,27 @@ export function enumerator() {
   const rules = rulesOfScenario();
   const target = targets[rules];
   const i = exec.scenario.iterationInTest;
-  scan(target.url, /** @type {string} */ (target.pools.forged[i % target.pools.forged.length]), { agent: agentOf(PHONE_AGENTS, i), jar: null, address: addressOf(groupOf('enumerator', rules), i % 4096) });
+  scan(target.url, /** @type {string} */ (target.pools.forged[i % target.pools.forged.length]), { agent: agentOf(PHONE_AGENTS, i), jar: null, address: addressFrom(enumeratorNetworks, i % 4096) });
 }
 
-/** Device farms: cookieless, three addresses, emulators and headless browsers, fast. */
+/** Device farms: cookieless, emulators and headless browsers, fast; three data-centre addresses and three broadband lines in the batch's region. */
 export function farm() {
   const rules = rulesOfScenario();
   const i = exec.scenario.iterationInTest;
   const agent = i % 2 === 0 ? agentOf(EMULATOR_AGENTS, i) : agentOf(HEADLESS_AGENTS, i);
-  scan(targets[rules].url, pools[rules].farm.take(i), { agent, jar: null, address: addressOf(groupOf('farm', rules), i % 3) });
+  const slot = Math.floor(i / 2) % 6;
+  const address = slot < 3 ? addressFrom(hostingNetworks, slot) : addressFrom(homeBroadband, slot);
+  scan(targets[rules].url, pools[rules].farm.take(i), { agent, jar: null, address });
 }
 
-/** Diverters: genuine codes scanned far outside the batch's region (goods resold elsewhere). */
+/** Diverters: genuine codes bought by phones in another province (goods resold there); a third send their location, as legit phones do. */
 export function diverter() {
   const rules = rulesOfScenario();
   const target = targets[rules];
   const i = exec.scenario.iterationInTest;
   const bbox = target.region ? target.region.bbox : [0, 0, 1, 1];
-  scan(target.url, pools[rules].diverter.take(i), { agent: agentOf(PHONE_AGENTS, i), jar: new CookieJar(), address: addressOf(groupOf('diverter', rules), i % 60000) }, locationFarFrom(bbox, i));
+  const where = i % 3 === 0 ? locationFarFrom(bbox, i) : undefined;
+  scan(target.url, pools[rules].diverter.take(i), { agent: agentOf(PHONE_AGENTS, i), jar: new CookieJar(), address: addressFrom(divertedTo, i) }, where);
 }
 
 /**
@@ -152,21 +186,21 @@ export function diverter() {
  */
 let deviceJar = new CookieJar();
 
-/** Leaked-file abusers, naive: the printer file in serial order, as fast as allowed, from two devices (VUs) that keep their cookie, on two addresses. */
+/** Leaked-file abusers, naive: the printer file in serial order, as fast as allowed, from two devices (VUs) that keep their cookie, on two carrier addresses. */
 export function leakedNaive() {
   const rules = rulesOfScenario();
   const i = exec.scenario.iterationInTest;
   const device = exec.vu.idInTest % 2;
-  scan(targets[rules].url, leakedPools[rules].naive.take(i), { agent: agentOf(PHONE_AGENTS, device), jar: deviceJar, address: addressOf(groupOf('leaked_naive', rules), device) });
+  scan(targets[rules].url, leakedPools[rules].naive.take(i), { agent: agentOf(PHONE_AGENTS, device), jar: deviceJar, address: addressFrom(mobileNetworks, device) });
 }
 
-/** Leaked-file abusers, careful: three paced devices in serial order, a new cookie every third scan, three addresses. */
+/** Leaked-file abusers, careful: three paced devices in serial order, a new cookie every third scan, three carrier addresses in the batch's region. */
 export function leakedCareful() {
   const rules = rulesOfScenario();
   if (exec.vu.iterationInScenario % 3 === 0) deviceJar = new CookieJar();
   const slot = exec.vu.idInTest % 3;
   const i = exec.scenario.iterationInTest;
-  scan(targets[rules].url, leakedPools[rules].careful.take(i), { agent: agentOf(PHONE_AGENTS, slot + 3), jar: deviceJar, address: addressOf(groupOf('leaked_careful', rules), slot) });
+  scan(targets[rules].url, leakedPools[rules].careful.take(i), { agent: agentOf(PHONE_AGENTS, slot + 3), jar: deviceJar, address: addressFrom(homeMobile, SHARED_ADDRESSES + 1000 + slot) });
   sleep(6 + (i % 5));
 }
 

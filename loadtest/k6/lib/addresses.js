@@ -72,3 +72,14 @@ export function addressFrom(pool, n) {
   const host = Math.floor(n / pool.length);
   return entry.network.indexOf(':') === -1 ? `${entry.network}.${(host % 254) + 1}` : `${entry.network}:0:0:0:${(host + 1).toString(16)}`;
 }
+
+/**
+ * The networks of a pool in one region, or (`inside` false) in every other: a batch's buyers are
+ * where it was shipped, its diverters and travellers elsewhere.
+ * @param {readonly AddressNetwork[]} pool @param {string} region @param {boolean} [inside]
+ */
+export function networksOf(pool, region, inside = true) {
+  const found = pool.filter((entry) => (entry.region === region) === inside);
+  if (found.length === 0) throw new Error(`no network ${inside ? 'in' : 'outside'} ${region}: add one to the pool`);
+  return found;
+}

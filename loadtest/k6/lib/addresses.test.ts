@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openGeoLocator, type GeoLocator } from '../../../core/geo/geo-locator.js';
-import { addressFrom, addressPools, broadbandNetworks, hostingNetworks, mobileNetworks } from './addresses.js';
+import { addressFrom, addressPools, broadbandNetworks, hostingNetworks, mobileNetworks, networksOf } from './addresses.js';
 
 let geo: GeoLocator;
 beforeAll(async () => {
@@ -32,5 +32,12 @@ describe('the fraud mix address pools', () => {
     expect(new Set(mobileNetworks.map((network) => network.region)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(broadbandNetworks.map((network) => network.region)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(hostingNetworks.map((network) => network.carrier)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('pick the networks of a region, or of every other region', () => {
+    expect(networksOf(mobileNetworks, 'CN-SH').map((n) => n.network)).toEqual(['117.131.0', '183.192.1', '2409:891e:0:0']);
+    expect(networksOf(mobileNetworks, 'CN-SH', false).every((n) => n.region !== 'CN-SH')).toBe(true);
+    expect(networksOf(mobileNetworks, 'CN-SH', false)).toHaveLength(mobileNetworks.length - 3);
+    expect(() => networksOf(hostingNetworks, 'CN-XZ')).toThrow(/no network in CN-XZ/);
   });
 });

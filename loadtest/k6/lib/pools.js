@@ -57,15 +57,6 @@ export function locationFarFrom(bbox, n) {
 }
 
 /**
- * The n-th address of a group, as an X-Forwarded-For hop: groups are disjoint /16s of 10.0.0.0/8,
- * so actors never share an address by accident.
- * @param {number} group 0..255 @param {number} n 0..65535
- */
-export function addressOf(group, n) {
-  return `10.${group}.${Math.floor(n / 256) % 256}.${n % 256}`;
-}
-
-/**
  * A phone's typo: one character of the code replaced by its neighbour in the alphabet. The
  * signature no longer matches, so the answer is `invalid`.
  * @param {string} code

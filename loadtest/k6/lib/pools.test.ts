@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressOf, codeSlice, locationFarFrom, locationInside, splitPool, typo } from './pools.js';
+import { codeSlice, locationFarFrom, locationInside, splitPool, typo } from './pools.js';
 
 const shanghai = [120.85, 30.67, 122.2, 31.88];
 const inside = (bbox: number[], { lat, lon }: { lat: number; lon: number }) => lon >= bbox[0]! && lat >= bbox[1]! && lon <= bbox[2]! && lat <= bbox[3]!;
@@ -20,8 +20,7 @@ describe('code pools, locations and addresses', () => {
     }
   });
 
-  it('gives each address group its own /16 and changes one character for a typo', () => {
-    expect([addressOf(3, 0), addressOf(3, 257), addressOf(4, 257)]).toEqual(['10.3.0.0', '10.3.1.1', '10.4.1.1']);
+  it('changes one character for a typo', () => {
     const code = '11000070000008FXNDACD63ENPT473';
     const mistyped = typo(code);
     expect(mistyped).toHaveLength(code.length);

@@ -28,8 +28,12 @@
     KEYS[14] bans           hash "d:<device>" | "a:<address>" | "n:<network>" -> ms the ban ends
                             (the campaign's own bans and those of every campaign; core/bans/)
     KEYS[15] serialRuns     hash "<batch>:<serial>" -> "<ms>|<device>" of the codes consumed in this
-                            10-minute window (the serial_run rule)
+                            10-minute window, and of those blocked with reason serial_run (the serial_run rule)
     KEYS[16] serialRunsPrev the same hash of the previous window (read only)
+    KEYS[17] regionFlows    hash "<batch>" -> codes of the batch consumed by scans with a place (a
+                            region, or off the batch's region), "<batch>|<region>" -> of them from
+                            that region ("?": off-region, nowhere known); the campaign's whole life
+                            (the diverted_batch rule; not rebuilt from Postgres)
 
     ARGV[1]  msgpack map, the campaign's params:
                startsAt, endsAt      the window in ms: startsAt <= now < endsAt
@@ -40,9 +44,12 @@
                devicesPerIp          distinct devices per IP per hour above which the IP may be a farm
                returningShare        ... unless at least this share of them came back with their cookie
                serialRun             { length, gapMs }: the serial_run rule's run
+               diversion             { minScans, share, offRegionBits }: the diverted_batch rule;
+                                     offRegionBits are the worker reasons saying "off its batch's region"
                tiers                 array of { id, inventory }, best first
                rules                 { clone, device_velocity, ip_velocity, consumer_velocity,
-                                       ip_device_farm, serial_run }, each [reason bit, score weight];
+                                       ip_device_farm, serial_run, diverted_batch }, each [reason bit,
+                                       score weight];
                                      a rule the campaign switched off is absent
                weights               weights[b + 1]: the campaign's weight of reason bit 1 << b (0: off)
                names                 names[o] is the name of outcome o (the outcomes counter's field)
@@ -285,7 +292,30 @@ local function decide(base)
   if rules.serial_run then
     score, mask = applyRule(endsSerialRun(KEYS[15], KEYS[16], batchId, serial, device, params.serialRun, now), rules.serial_run, score, mask)
   end
+  -- Where the batch's goods turn up: one traveller off the batch's region is noise, a region that
+  -- takes a large share of the batch is a flow (diverted goods, bought there).
+  local flowField
+  if rules.diverted_batch then
+    local offRegion = bit.band(scans[base + 7], params.diversion.offRegionBits) ~= 0
+    local region = scans[base + 11]
+    if region ~= "" or offRegion then
+      flowField = batchId .. "|" .. ((region ~= "" and region) or "?")
+    end
+    if offRegion and flowField then
+      local counts = rcall("HMGET", KEYS[17], batchId, flowField)
+      local intoRegion = tonumber(counts[2] or 0) + 1
+      local located = tonumber(counts[1] or 0) + 1
+      local diversion = params.diversion
+      score, mask = applyRule(intoRegion >= diversion.minScans and intoRegion >= diversion.share * located, rules.diverted_batch, score, mask)
+    end
+  end
   if score >= params.blockAt then
+    -- A blocked step of a serial walk is still a step: remembered, so the walk's next code sees the run
+    -- (the code itself stays unconsumed, for its buyer, who can scan it once the walk is gapMs past).
+    if rules.serial_run and bit.band(mask, rules.serial_run[1]) ~= 0 then
+      rememberSerial(KEYS[15], batchId, serial, device, now)
+      consumedAny = true
+    end
     record(base, OUTCOME_BLOCKED, -1, 0, mask, score)
     return
   end
@@ -303,6 +333,10 @@ local function decide(base)
   rcall("HINCRBY", KEYS[7], device, "1")
   rcall("HINCRBY", KEYS[8], device, "1")
   rememberSerial(KEYS[15], batchId, serial, device, now)
+  if flowField then
+    rcall("HINCRBY", KEYS[17], batchId, "1")
+    rcall("HINCRBY", KEYS[17], flowField, "1")
+  end
   consumedAny = true
 end
 
