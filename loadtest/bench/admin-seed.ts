@@ -88,8 +88,9 @@ export async function seedAdminHistory(pool: pg.Pool, plan: SeedPlan): Promise<v
     await pipeline(Readable.from(chunks(plan)), client.query(copyFrom(`COPY scan_events (${scanColumns}) FROM STDIN`)));
     // one redemption per consumed code: the decision that consumed it (re-scans consume nothing)
     await client.query(
-      `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at)
-       SELECT campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, scanned_at FROM scan_events
+      `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at, score, reason_mask)
+       SELECT campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, scanned_at,
+         CASE WHEN outcome = ${Outcome.Held} THEN score END, CASE WHEN outcome = ${Outcome.Held} THEN reason_mask END FROM scan_events
        WHERE campaign_id = $1 AND outcome IN (${Outcome.Won}, ${Outcome.NoPrize}, ${Outcome.Held})`,
       [plan.campaignId],
     );
