@@ -96,9 +96,13 @@ async function benchDatabase(reuse: string | undefined, keep: boolean): Promise<
   const url = new URL(process.env.DATABASE_URL as string);
   url.pathname = `/${reuse}`;
   const pool = createPool(url.toString(), { max: 4 });
+  const started = performance.now();
   const migrated = await runMigrations(pool);
-  // a migration that rewrote rows leaves the visibility map unset: VACUUM as autovacuum would have
-  if (migrated.applied.length > 0) await pool.query('VACUUM (ANALYZE) redemptions');
+  if (migrated.applied.length > 0) {
+    // a migration that rewrote rows leaves the visibility map unset: VACUUM as autovacuum would have
+    await pool.query('VACUUM (ANALYZE) redemptions');
+    console.log(`admin: migrated ${reuse} (${migrated.applied.join(', ')}) and vacuumed redemptions in ${format((performance.now() - started) / 1000, 1)} s`);
+  }
   return { name: reuse, pool, fresh: false, drop: () => Promise.resolve() };
 }
 
