@@ -62,7 +62,7 @@ export const reviewTexts: Texts<{
   'zh-CN': {
     title: '审核队列',
     backlog: (count, capped, oldest) =>
-      `待审核 ${capped ? `超过 ${count.toLocaleString('zh-CN')} 条（按原因、分数或时长筛选时最多数到 ${count.toLocaleString('zh-CN')}）` : `${count.toLocaleString('zh-CN')} 条`}，最早的已等待 ${Math.floor(oldest / 3600)} 小时 ${Math.floor((oldest % 3600) / 60)} 分钟。`,
+      `待审核${capped ? `超过 ${count.toLocaleString('zh-CN')} 条（按原因、分数或时长筛选时最多数到 ${count.toLocaleString('zh-CN')}）` : ` ${count.toLocaleString('zh-CN')} 条`}，最早的已等待 ${Math.floor(oldest / 3600)} 小时 ${Math.floor((oldest % 3600) / 60)} 分钟。`,
     empty: '没有待审核的扫码。',
     campaign: '活动',
     reason: '原因',
