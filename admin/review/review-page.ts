@@ -92,7 +92,7 @@ export function reviewQueuePage(locale: Locale, view: QueueView): Html {
   const texts = reviewTexts[locale];
   const writable = view.csrfToken === undefined ? undefined : { ...view, csrfToken: view.csrfToken };
   const { backlog } = view;
-  return html`<p class="backlog">${backlog.count === 0 ? texts.empty : texts.backlog(backlog.count, backlog.oldestAgeSeconds ?? 0)} ${texts.oldestFirst}</p>
+  return html`<p class="backlog">${backlog.count === 0 ? texts.empty : texts.backlog(backlog.count, backlog.capped, backlog.oldestAgeSeconds ?? 0)} ${texts.oldestFirst}</p>
 ${filterForm(locale, view.query)}
 <p class="note">${writable ? texts.keys : texts.readOnly}</p>
 ${writable && view.scans.length > 0 ? bulkForms(locale, writable) : ''}

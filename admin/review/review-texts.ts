@@ -6,7 +6,8 @@ import type { Texts } from '../i18n/locale.js';
 /** The review queue's texts. Reasons are explained in words: reviewers should not need the bit names. */
 export const reviewTexts: Texts<{
   title: string;
-  backlog: (count: number, oldestSeconds: number) => string;
+  /** `capped`: at least `count` match (a filter on reason, score or age is counted up to a cap) */
+  backlog: (count: number, capped: boolean, oldestSeconds: number) => string;
   empty: string;
   campaign: string;
   reason: string;
@@ -60,7 +61,8 @@ export const reviewTexts: Texts<{
 }> = {
   'zh-CN': {
     title: '审核队列',
-    backlog: (count, oldest) => `待审核 ${count} 条，最早的已等待 ${Math.floor(oldest / 3600)} 小时 ${Math.floor((oldest % 3600) / 60)} 分钟。`,
+    backlog: (count, capped, oldest) =>
+      `待审核${capped ? `超过 ${count.toLocaleString('zh-CN')} 条（按原因、分数或时长筛选时最多数到 ${count.toLocaleString('zh-CN')}）` : ` ${count.toLocaleString('zh-CN')} 条`}，最早的已等待 ${Math.floor(oldest / 3600)} 小时 ${Math.floor((oldest % 3600) / 60)} 分钟。`,
     empty: '没有待审核的扫码。',
     campaign: '活动',
     reason: '原因',
@@ -139,7 +141,8 @@ export const reviewTexts: Texts<{
   },
   en: {
     title: 'Review queue',
-    backlog: (count, oldest) => `${count} held scans waiting; the oldest has waited ${Math.floor(oldest / 3600)} h ${Math.floor((oldest % 3600) / 60)} min.`,
+    backlog: (count, capped, oldest) =>
+      `${capped ? `${count.toLocaleString('en')}+ held scans waiting (a reason, score or age filter is counted up to ${count.toLocaleString('en')})` : `${count.toLocaleString('en')} held scans waiting`}; the oldest has waited ${Math.floor(oldest / 3600)} h ${Math.floor((oldest % 3600) / 60)} min.`,
     empty: 'No held scans are waiting.',
     campaign: 'Campaign',
     reason: 'Reason',

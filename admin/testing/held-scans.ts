@@ -3,9 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Campaign } from '../../config/campaign-schema.js';
 import { insertScanRow } from './scan-rows.js';
 import { decideScans, type ScanFixture } from '../../core/testing/decision-fixtures.js';
-import { consumesCode } from '../../core/scan/outcomes.js';
+import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import type { ScanDecision } from '../../core/scan/types.js';
-
 
 /**
  * Decides scans through the real decision script, then writes their rows to Postgres as the
@@ -45,8 +44,12 @@ export async function decideAndRecord(
     });
     if (consumesCode(decision.outcome) && !decision.replay)
       await pool.query(
-        `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [campaign.id, request.code, request.batchId, request.serial, request.deviceId, tierId, decision.outcome, decision.scanId, new Date(at)],
+        `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at, score, reason_mask)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          campaign.id, request.code, request.batchId, request.serial, request.deviceId, tierId, decision.outcome, decision.scanId, new Date(at),
+          ...(decision.outcome === Outcome.Held ? [decision.score, decision.reasonMask] : [null, null]),
+        ],
       );
   }
   return decisions;

@@ -78,7 +78,7 @@ describe('review decisions in the books', () => {
     expect(second).toEqual({ scans: [expect.objectContaining({ scanId: held[3]?.scanId, tierId: 'grand', score: 60 })], next: null });
     expect(await readReviewQueue(h.pool, { campaignId: 'books', minAgeSeconds: 2 * 3600 }, { limit: 10 }, now)).toMatchObject({ scans: [{}, {}] });
     expect((await readReviewQueue(h.pool, { campaignId: 'books', reason: 'clone' }, { limit: 10 }, now)).scans).toEqual([]);
-    expect(await readReviewBacklog(h.pool, { campaignId: 'books' }, now)).toEqual({ count: 4, oldestAgeSeconds: 3 * 3600 + 1 });
+    expect(await readReviewBacklog(h.pool, { campaignId: 'books' }, now)).toEqual({ count: 4, capped: false, oldestAgeSeconds: 3 * 3600 + 1 });
 
     const [approve, reject] = held;
     const review = (which: typeof approve, decision: 'approve' | 'reject', note: string | null) =>

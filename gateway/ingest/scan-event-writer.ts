@@ -48,10 +48,14 @@ function insertScanEventsStatement(rollups: boolean, onConflict: string): string
   return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${upsertScanRollupsFrom('fresh')} SELECT 1`;
 }
 
-/** Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. */
+/**
+ * Only decisions that consumed the code (won, no_prize, held); a replay consumed nothing. A held
+ * one carries its score and reasons, which the review queue filters on (migration 014).
+ */
 const insertRedemptions = `
-  INSERT INTO redemptions (campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, redeemed_at)
-  SELECT campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, ${scannedAt}
+  INSERT INTO redemptions (campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, redeemed_at, score, reason_mask)
+  SELECT campaign_id, code, batch_id, serial, event_id, device_id, outcome, tier_id, ${scannedAt},
+    CASE WHEN outcome = ${Outcome.Held} THEN score END, CASE WHEN outcome = ${Outcome.Held} THEN reason_mask END
   FROM ingest_staging
   WHERE NOT replay AND outcome = ANY($1::smallint[])`;
 

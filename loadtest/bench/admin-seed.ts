@@ -12,8 +12,8 @@ import { reasonBits } from '../../core/scan/reasons.js';
  * Seeds a campaign's history for the admin benchmark: `events` scan events by COPY (rows
  * generated as the stream drains, so memory stays flat), spread evenly over `days` days before
  * `end`, then the redemptions they imply (one per consumed code) in one statement. The mix is a
- * promotion's: most scans win or lose, 2% are held (the review queue), 5% re-scan an earlier
- * code, a few are refused. A device scans about 5 times, from its own address.
+ * promotion's: most scans win or lose, 2% are held (the review queue; four reason sets and
+ * scores in turn), 5% re-scan an earlier code, a few are refused. A device scans about 5 times, from its own address.
  */
 export interface SeedPlan {
   readonly campaignId: string;
@@ -40,10 +40,21 @@ export const seededDeviceOf = (event: number): number => Math.floor(event / SCAN
 /** The serial event i's code has: a re-scan (every 20th event) repeats the code of 1,000 events earlier. */
 export const seededSerialOf = (event: number): number => (event % 20 === 19 && event >= 1000 ? event - 1000 : event);
 
+/** Held scans cycle through four reason sets and scores, so a reason or score filter of the queue keeps some and drops others. */
+const heldFor = [
+  { score: 65, reasons: reasonBits.device_velocity | reasonBits.ip_velocity },
+  { score: 70, reasons: reasonBits.ip_device_farm },
+  { score: 75, reasons: reasonBits.region_diversion | reasonBits.new_device_top_prize },
+  { score: 80, reasons: reasonBits.ip_velocity | reasonBits.ip_device_farm },
+] as const;
+
 function outcomeOf(event: number): { outcome: Outcome; tier: string; score: number; reasons: number } {
   if (event % 20 === 19 && event >= 1000) return { outcome: Outcome.AlreadyRedeemed, tier: '\\N', score: 10, reasons: 0 };
   const slot = event % 50;
-  if (slot === 0) return { outcome: Outcome.Held, tier: 'grand', score: 65, reasons: reasonBits.device_velocity | reasonBits.ip_velocity };
+  if (slot === 0) {
+    const held = heldFor[Math.floor(event / 50) % heldFor.length] as (typeof heldFor)[number];
+    return { outcome: Outcome.Held, tier: 'grand', score: held.score, reasons: held.reasons };
+  }
   if (slot === 1) return { outcome: Outcome.Blocked, tier: '\\N', score: 92, reasons: reasonBits.headless_agent };
   if (slot < 15) return { outcome: Outcome.Won, tier: 'points', score: 5, reasons: 0 };
   return { outcome: Outcome.NoPrize, tier: '\\N', score: 5, reasons: 0 };
@@ -77,8 +88,9 @@ export async function seedAdminHistory(pool: pg.Pool, plan: SeedPlan): Promise<v
     await pipeline(Readable.from(chunks(plan)), client.query(copyFrom(`COPY scan_events (${scanColumns}) FROM STDIN`)));
     // one redemption per consumed code: the decision that consumed it (re-scans consume nothing)
     await client.query(
-      `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at)
-       SELECT campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, scanned_at FROM scan_events
+      `INSERT INTO redemptions (campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, redeemed_at, score, reason_mask)
+       SELECT campaign_id, code, batch_id, serial, device_id, tier_id, outcome, event_id, scanned_at,
+         CASE WHEN outcome = ${Outcome.Held} THEN score END, CASE WHEN outcome = ${Outcome.Held} THEN reason_mask END FROM scan_events
        WHERE campaign_id = $1 AND outcome IN (${Outcome.Won}, ${Outcome.NoPrize}, ${Outcome.Held})`,
       [plan.campaignId],
     );
