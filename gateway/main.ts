@@ -24,6 +24,8 @@ import { createDeviceCookies } from './http/device-cookie.js';
 import { createForgedLimiter } from './http/forged-limiter.js';
 import { createGatewayApp } from './http/gateway-app.js';
 import { createInFlight } from './http/in-flight.js';
+import { startInvalidAttemptTally } from './http/invalid-attempt-tally.js';
+import { talliedForgedLimiter } from './http/tallied-forged-limiter.js';
 import { createKeyCompromiseSignal } from './http/key-compromise-signal.js';
 import { listen, type Listening } from './http/listen.js';
 import { startOpsServer, type OpsServer } from './http/ops-server.js';
@@ -110,6 +112,7 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     logger.debug({ err: err.message }, 'redis connection error'),
   );
 
+  const invalidAttempts = startInvalidAttemptTally({ redis, keyPrefix: config.redis.keyPrefix, onFlushError: (err, pending) => logger.warn({ err: err.message, pending }, 'invalid-code attempts not written to Redis') });
   const stateDeps = { redis, pool, keyPrefix: config.redis.keyPrefix };
   // Redis lost a campaign's state (restarted empty, failed over): rebuild it from Postgres by itself.
   const recovery = createStateRecovery(stateDeps, logger);
@@ -148,13 +151,14 @@ export async function startGateway(config: AppConfig, deps: GatewayDeps = {}): P
     // every scan is answered by now: what they appended goes to Postgres before the process ends
     await ingest?.stop({ drainMs: INGEST_DRAIN_MS });
     await Promise.all([batcher.close(), assessor.close(), ops?.close()]);
+    await invalidAttempts.stop();
     await redis.quit().catch(() => redis.disconnect());
     await pool.end();
   }
 
   const service = createScanService({
     verifier: createCodeVerifier(secrets),
-    limiter,
+    limiter: talliedForgedLimiter(limiter, invalidAttempts),
     devices: createDeviceCookies(secrets.cookieKey, config.publicUrl.startsWith('https:')),
     catalog,
     assessQueue: createAssessQueue(assessor, config.gateway.batchMax, {

@@ -2,19 +2,11 @@
  * Calendar days in a campaign's time zone. The pickers speak local dates ('YYYY-MM-DD'); the
  * queries take instants, so a day becomes the instant its local midnight happens.
  */
+import { localMinute, wallClock } from '../../core/analytics/wall-clock.js';
+
+export { localMinute };
+
 const dayMs = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wallClock(instant: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formatters.set(timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(instant)).map((part) => [part.type, part.value]));
-  return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), second: Number(parts.second) };
-}
 
 /** The zone's offset from UTC at an instant, in ms. */
 function offsetAt(instant: number, timeZone: string): number {
@@ -22,19 +14,8 @@ function offsetAt(instant: number, timeZone: string): number {
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000;
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /** The local date of an instant, 'YYYY-MM-DD'. */
-export function localDay(instant: number, timeZone: string): string {
-  const wall = wallClock(instant, timeZone);
-  return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)}`;
-}
-
-/** The local wall time of an instant, 'YYYY-MM-DD HH:mm' (how the pages print times). */
-export function localMinute(instant: number, timeZone: string): string {
-  const wall = wallClock(instant, timeZone);
-  return `${pad(wall.year, 4)}-${pad(wall.month)}-${pad(wall.day)} ${pad(wall.hour)}:${pad(wall.minute)}`;
-}
+export const localDay = (instant: number, timeZone: string): string => localMinute(instant, timeZone).slice(0, 10);
 
 /** 'YYYY-MM-DD' of a real calendar day (2026-02-30 is not one), as ms of its UTC midnight; else null. */
 export function parseDay(text: string): number | null {

@@ -28,6 +28,14 @@ export interface CampaignKeys {
    * a script may only touch keys of its own slot). Mirrored from Postgres by core/bans/.
    */
   readonly bans: string;
+  /**
+   * hash hour start (epoch seconds, UTC hour) -> invalid-code attempts naming the campaign: forged
+   * or garbled codes whose BATCH field names one of its batches, as the gateways tallied them in
+   * memory and flushed them (HINCRBY, every few seconds). Bounded: fields older than
+   * `invalidAttemptRetentionDays` are trimmed by the gateways, and the key expires that long after
+   * its last write (core/analytics/invalid-attempts.ts).
+   */
+  readonly invalidAttempts: string;
   /** string: token of the process rebuilding the campaign's state from Postgres (SET NX PX) */
   readonly rebuildLock: string;
   /** hash consumerId -> redemptions on one campaign-local day (yyyymmdd) */
@@ -62,6 +70,7 @@ export function campaignKeys(prefix: string, campaignId: string): CampaignKeys {
     events: `${base}events`,
     outcomes: `${base}outcomes`,
     bans: `${base}bans`,
+    invalidAttempts: `${base}invalid-attempts`,
     rebuildLock: `${base}rebuild-lock`,
     regionFlows: `${base}region-flows`,
     consumerDay: (day) => `${base}consumer-day:${day}`,
