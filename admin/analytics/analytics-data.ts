@@ -4,10 +4,11 @@ import { readBudgetBurn } from '../../core/analytics/budget-burn.js';
 import { readCommittedTotals } from '../../core/analytics/committed-totals.js';
 import { readDeviceSegments } from '../../core/analytics/device-segments.js';
 import { readDiversion } from '../../core/analytics/diversion.js';
+import { readInvalidAttempts } from '../../core/analytics/invalid-attempts.js';
 import { readFraudReasons } from '../../core/analytics/fraud-reasons.js';
 import { readScanHeatmap } from '../../core/analytics/heatmap.js';
 import { readKpiSeries } from '../../core/analytics/kpi-series.js';
-import { readLiveNumbers, type LiveNumbers } from '../../core/analytics/live-numbers.js';
+import { readLiveNumbers } from '../../core/analytics/live-numbers.js';
 import { readOverview } from '../../core/analytics/overview.js';
 import { readReviewStats } from '../../core/analytics/review-stats.js';
 import { readOutcomeSeries } from '../../core/analytics/time-series.js';
@@ -25,13 +26,13 @@ interface LoadContext {
   readonly now: Date;
 }
 
-/** Live numbers, or why there are none: the page still shows the committed ones. */
-export type LiveRead = { readonly numbers: LiveNumbers } | { readonly unavailable: true };
+/** Numbers read from Redis, or why there are none: the page still shows the committed ones. */
+export type RedisRead<T> = { readonly numbers: T } | { readonly unavailable: true };
 
-async function readLive({ redis, selection, now }: LoadContext): Promise<LiveRead> {
+async function fromRedis<T>(redis: BatchRedisTarget | undefined, read: (target: BatchRedisTarget) => Promise<T>): Promise<RedisRead<T>> {
   if (!redis) return { unavailable: true };
   try {
-    return { numbers: await readLiveNumbers(redis.client, redis.prefix, selection.campaign.id, () => now) };
+    return { numbers: await read(redis) };
   } catch {
     return { unavailable: true };
   }
@@ -43,7 +44,12 @@ const loaders = {
   kpiSeries: ({ pool, selection }: LoadContext) => readKpiSeries(pool, selection.range, selection.grain),
   outcomeSeries: ({ pool, selection }: LoadContext) => readOutcomeSeries(pool, selection.range, selection.grain),
   committed: ({ pool, selection, now }: LoadContext) => readCommittedTotals(pool, selection.campaign.id, () => now),
-  live: readLive,
+  live: ({ redis, selection, now }: LoadContext) => fromRedis(redis, ({ client, prefix }) => readLiveNumbers(client, prefix, selection.campaign.id, () => now)),
+  /** the gateways' counters: the range, the period before it, and the series' buckets */
+  invalidAttempts: ({ redis, selection, now }: LoadContext) =>
+    fromRedis(redis, ({ client, prefix }) =>
+      readInvalidAttempts(client, prefix, selection.range, { grain: selection.grain, timeZone: selection.campaign.window.timeZone }, () => now),
+    ),
   burn: ({ pool, selection, now }: LoadContext) => readBudgetBurn(pool, selection.campaign.id, now, paceDays),
   diversion: ({ pool, selection }: LoadContext) => readDiversion(pool, selection.range),
   heatmap: ({ pool, selection }: LoadContext) => readScanHeatmap(pool, selection.range),

@@ -1,12 +1,13 @@
 import type { Campaign } from '../../config/campaign-schema.js';
+import { invalidAttemptFlushSeconds } from '../../core/analytics/invalid-attempts.js';
 import { html, raw, type Html } from '../html.js';
 import type { Locale } from '../i18n/locale.js';
 import type { AnalyticsData } from './analytics-data.js';
 import { maxRangeDays, rangeBuckets, selectionQuery, type Selection, type SelectionProblem, type SelectionQuery } from './analytics-selection.js';
-import { kpiChange, kpiMetrics, sinceStartNote, type DataTable } from './analytics-tables.js';
+import { invalidAttemptsMetric, kpiChange, kpiMetrics, sinceStartNote, type DataTable } from './analytics-tables.js';
 import { analyticsTexts, type TableId } from './analytics-texts.js';
 import { addDays, localDay, localMinute } from './campaign-days.js';
-import { displayCell, int, isNumeric, ratio, type Cell } from './cells.js';
+import { change, displayCell, int, isNumeric, ratio, type Cell } from './cells.js';
 import { chartsPayload, hasChart, jsonForScript } from './chart-data.js';
 import { sparkline } from './sparkline.js';
 
@@ -57,33 +58,75 @@ ${chart ? html`<div class="chart" data-chart="${id}" role="img" aria-label="${te
 </section>`;
 }
 
-function kpiCards(data: Pick<AnalyticsData, 'overview' | 'kpiSeries'>, locale: Locale, selection: Selection): Html {
+interface KpiCard {
+  readonly key: string;
+  readonly label: string;
+  readonly value: Cell;
+  /** against the previous period; null when there is nothing to compare with */
+  readonly delta: Cell;
+  /** what the change line says instead of a change */
+  readonly noChange: string;
+  readonly trend?: readonly number[];
+  /** where the number comes from, when not the rollups */
+  readonly source?: string;
+}
+
+function kpiCard(card: KpiCard, locale: Locale, zone: string): Html {
+  const texts = analyticsTexts[locale];
+  const direction = card.delta.value === null || card.delta.value === 0 ? 'flat' : (card.delta.value as number) > 0 ? 'up' : 'down';
+  return html`<div class="kpi" data-kpi="${card.key}">
+<div class="kpi-label">${card.label}</div>
+<div class="kpi-value">${displayCell(card.value, locale, zone)}</div>
+<div class="kpi-change change-${direction}">${card.delta.value === null ? card.noChange : html`${displayCell(card.delta, locale, zone)} ${texts.vsPrevious}`}</div>
+${card.trend ? sparkline(card.trend, card.label) : ''}${card.source ? html`<div class="kpi-source">${card.source}</div>` : ''}
+</div>`;
+}
+
+function kpiCards(data: Pick<AnalyticsData, 'overview' | 'kpiSeries' | 'invalidAttempts'>, locale: Locale, selection: Selection): Html {
   const texts = analyticsTexts[locale];
   const zone = selection.campaign.window.timeZone;
+  const bucketNames = rangeBuckets(selection);
   const byBucket = new Map(data.kpiSeries.map((point) => [point.bucket, point]));
-  const buckets = rangeBuckets(selection).map((bucket) => byBucket.get(bucket));
+  const buckets = bucketNames.map((bucket) => byBucket.get(bucket));
   const trends: Partial<Record<string, number[]>> = {
     scans: buckets.map((p) => p?.scans ?? 0),
     codesRedeemed: buckets.map((p) => p?.codesRedeemed ?? 0),
     repeatScanRate: buckets.map((p) => (p && p.scans > 0 ? p.repeatScans / p.scans : 0)),
   };
-  return html`<section class="kpis">${kpiMetrics.map((metric) => {
-    const current = data.overview.current[metric.key];
-    const previous = data.overview.previous[metric.key];
-    const delta = kpiChange(metric, current, previous);
-    const direction = delta.value === null || delta.value === 0 ? 'flat' : (delta.value as number) > 0 ? 'up' : 'down';
+  const rollupCards = kpiMetrics.map((metric): KpiCard => {
+    const [current, previous] = [data.overview.current[metric.key], data.overview.previous[metric.key]];
     const trend = trends[metric.key];
-    return html`<div class="kpi" data-kpi="${metric.key}">
-<div class="kpi-label">${texts.kpi[metric.key]}</div>
-<div class="kpi-value">${displayCell(metric.rate ? ratio(current) : int(current), locale, zone)}</div>
-<div class="kpi-change change-${direction}">${delta.value === null ? texts.noPrevious : html`${displayCell(delta, locale, zone)} ${texts.vsPrevious}`}</div>
-${trend ? sparkline(trend, texts.kpi[metric.key]) : ''}
-</div>`;
-  })}</section>`;
+    return {
+      key: metric.key,
+      label: texts.kpi[metric.key],
+      value: metric.rate ? ratio(current) : int(current),
+      delta: kpiChange(metric, current, previous),
+      noChange: texts.noPrevious,
+      ...(trend ? { trend } : {}),
+    };
+  });
+  return html`<section class="kpis">${[...rollupCards, invalidAttemptsCard(data.invalidAttempts, locale, bucketNames)].map((card) => kpiCard(card, locale, zone))}</section>`;
+}
+
+/** The gateways' counters, labelled with their source (they never reach Postgres). */
+function invalidAttemptsCard(read: AnalyticsData['invalidAttempts'], locale: Locale, bucketNames: readonly string[]): KpiCard {
+  const texts = analyticsTexts[locale];
+  const base = { key: invalidAttemptsMetric.key, label: texts.kpi.invalidAttempts };
+  if (!('numbers' in read)) return { ...base, value: int(null), delta: change(null), noChange: '', source: texts.invalidUnavailable };
+  const { current, previous, series } = read.numbers;
+  const byBucket = new Map(series.map((point) => [point.bucket, point.attempts]));
+  return {
+    ...base,
+    value: int(current),
+    delta: kpiChange(invalidAttemptsMetric, current, previous),
+    noChange: texts.noPrevious,
+    trend: bucketNames.map((bucket) => byBucket.get(bucket) ?? 0),
+    source: texts.invalidSource(invalidAttemptFlushSeconds),
+  };
 }
 
 /** Where each number of the live table comes from, and how old it is (analytics.js keeps the ages current). */
-function liveSources(data: Pick<AnalyticsData, 'committed' | 'live'>, locale: Locale, zone: string, now: number): Html {
+function liveSources(data: Pick<AnalyticsData, 'committed' | 'live' | 'invalidAttempts'>, locale: Locale, zone: string, now: number): Html {
   const texts = analyticsTexts[locale];
   // the age as the server saw it (its clock, not the browser's); analytics.js adds the time since the page loaded
   const age = (at: Date) => {
@@ -94,6 +137,7 @@ function liveSources(data: Pick<AnalyticsData, 'committed' | 'live'>, locale: Lo
   return html`<ul class="sources">
 <li><strong>${texts.committedSource}</strong> — ${texts.readAt} ${age(committed.readAt)}${committed.newestHour ? html`; ${texts.newestHour} ${localMinute(committed.newestHour.getTime(), zone)}` : ''}</li>
 <li><strong>${texts.liveSource}</strong> — ${'numbers' in data.live ? html`${texts.readAt} ${age(data.live.numbers.readAt)}` : texts.liveUnavailable}</li>
+<li><strong>${texts.invalidLiveSource(invalidAttemptFlushSeconds)}</strong> — ${'numbers' in data.invalidAttempts ? html`${texts.readAt} ${age(data.invalidAttempts.numbers.readAt)}` : texts.invalidUnavailable}</li>
 </ul>`;
 }
 

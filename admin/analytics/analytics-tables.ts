@@ -1,4 +1,5 @@
 import type { BatchStatus } from '../../core/campaigns/batches.js';
+import { invalidAttemptRetentionDays } from '../../core/analytics/invalid-attempts.js';
 import type { OverviewKpis } from '../../core/analytics/overview.js';
 import { Outcome, outcomeNames, type OutcomeName } from '../../core/scan/outcomes.js';
 import { batchTexts } from '../batches/batches-page.js';
@@ -61,8 +62,11 @@ export const kpiMetrics = [
 
 export type KpiKey = (typeof kpiMetrics)[number]['key'];
 
+/** Invalid-code attempts: a count, like scans, but from the gateways' counters rather than the rollups. */
+export const invalidAttemptsMetric = { key: 'invalidAttempts', rate: false } as const;
+
 /** The change shown for a KPI: relative for counts (none from 0), percentage points for rates. */
-export function kpiChange(metric: (typeof kpiMetrics)[number], current: number | null, previous: number | null): Cell {
+export function kpiChange(metric: { readonly rate: boolean }, current: number | null, previous: number | null): Cell {
   if (current === null || previous === null) return metric.rate ? points(null) : change(null);
   if (metric.rate) return points(current - previous);
   return change(previous === 0 ? null : (current - previous) / previous);
@@ -72,24 +76,28 @@ const regionLabel = (region: string, locale: Locale, empty: 'noRegion' | 'unknow
 
 export const analyticsTables: Record<TableId, TableDefinition<DataKey>> = {
   kpis: define({
-    needs: ['overview'],
-    build({ overview }, { locale }) {
+    needs: ['overview', 'invalidAttempts'],
+    build({ overview, invalidAttempts }, { locale }) {
       const texts = analyticsTexts[locale];
+      const invalid = 'numbers' in invalidAttempts ? invalidAttempts.numbers : null;
       return {
         columns: [texts.columns.metric, texts.columns.value, texts.columns.previous, texts.columns.change],
-        rows: kpiMetrics.map((metric) => {
-          const cell = metric.rate ? ratio : int;
-          const [current, previous] = [overview.current[metric.key], overview.previous[metric.key]];
-          return [text(texts.kpi[metric.key]), cell(current), cell(previous), kpiChange(metric, current, previous)];
-        }),
+        rows: [
+          ...kpiMetrics.map((metric) => {
+            const cell = metric.rate ? ratio : int;
+            const [current, previous] = [overview.current[metric.key], overview.previous[metric.key]];
+            return [text(texts.kpi[metric.key]), cell(current), cell(previous), kpiChange(metric, current, previous)];
+          }),
+          [text(texts.invalidAttemptsRow), int(invalid?.current ?? null), int(invalid?.previous ?? null), kpiChange(invalidAttemptsMetric, invalid?.current ?? null, invalid?.previous ?? null)],
+        ],
       };
     },
   }),
 
   live: define({
-    needs: ['committed', 'live', 'burn'],
+    needs: ['committed', 'live', 'burn', 'invalidAttempts'],
     sinceStart: true,
-    build({ committed, live, burn }, { locale }) {
+    build({ committed, live, burn, invalidAttempts }, { locale }) {
       const texts = analyticsTexts[locale];
       const numbers = 'numbers' in live ? live.numbers : null;
       const row = (label: string, stored: number, now: number | undefined): Cell[] => [text(label), int(stored), int(numbers ? (now ?? 0) : null), int(numbers ? (now ?? 0) - stored : null)];
@@ -100,6 +108,8 @@ export const analyticsTables: Record<TableId, TableDefinition<DataKey>> = {
           ...outcomes.map((name) => row(texts.liveRows.outcome(texts.outcomeWords[name as OutcomeName] ?? name), committed.outcomes[name] ?? 0, numbers?.outcomes[name])),
           ...burn.map((tier) => row(texts.liveRows.issued(tier.tierId), tier.issued, numbers?.issued[tier.tierId])),
           ...burn.map((tier) => row(texts.liveRows.held(tier.tierId), tier.held, numbers?.held[tier.tierId])),
+          // nothing committed to set it beside: Postgres never sees an invalid code
+          [text(texts.liveRows.invalidAttempts(invalidAttemptRetentionDays)), int(null), int('numbers' in invalidAttempts ? invalidAttempts.numbers.kept : null), int(null)],
         ],
       };
     },

@@ -14,7 +14,13 @@ export const analyticsTexts: Texts<{
   lastDays: (days: number) => string;
   rangeNote: (zone: string, days: number, previousFrom: string, previousTo: string) => string;
   problems: { unknownCampaign: string; noCampaign: string; badDate: string; reversed: string; tooLong: (maxDays: number) => string };
-  kpi: { scans: string; uniqueDevices: string; newDevices: string; returningDevices: string; codesRedeemed: string; scanConversion: string; repeatScanRate: string };
+  kpi: { scans: string; uniqueDevices: string; newDevices: string; returningDevices: string; codesRedeemed: string; scanConversion: string; repeatScanRate: string; invalidAttempts: string };
+  /** where the invalid-code attempts come from (not Postgres: forged codes never reach Redis one by one) */
+  invalidSource: (flushSeconds: number) => string;
+  invalidUnavailable: string;
+  invalidLiveSource: (flushSeconds: number) => string;
+  /** the KPI table's and CSV's row: the label with its source */
+  invalidAttemptsRow: string;
   vsPrevious: string;
   noPrevious: string;
   tables: Record<TableId, string>;
@@ -68,7 +74,7 @@ export const analyticsTexts: Texts<{
     gap: string;
   };
   reviewRows: { approved: string; rejected: string; approvalRate: string; backlog: string; oldestAge: string };
-  liveRows: { outcome: (name: string) => string; issued: (tier: string) => string; held: (tier: string) => string };
+  liveRows: { outcome: (name: string) => string; issued: (tier: string) => string; held: (tier: string) => string; invalidAttempts: (days: number) => string };
   committedSource: string;
   liveSource: string;
   readAt: string;
@@ -108,7 +114,12 @@ export const analyticsTexts: Texts<{
       codesRedeemed: '核销码数',
       scanConversion: '扫码转化率',
       repeatScanRate: '重复扫码率',
+      invalidAttempts: '无效码尝试',
     },
+    invalidSource: (flushSeconds) => `来源：网关计数器，经 Redis，每 ${flushSeconds} 秒写入`,
+    invalidUnavailable: '网关计数器不可用（未连接 Redis）。',
+    invalidLiveSource: (flushSeconds) => `无效码尝试：网关计数器（经 Redis，每 ${flushSeconds} 秒写入，不入库）`,
+    invalidAttemptsRow: '无效码尝试（网关计数器，经 Redis）',
     vsPrevious: '较上期',
     noPrevious: '上期无数据',
     tables: {
@@ -186,7 +197,12 @@ export const analyticsTexts: Texts<{
       gap: '差值',
     },
     reviewRows: { approved: '本期通过', rejected: '本期驳回', approvalRate: '通过率', backlog: '待审核积压（当前）', oldestAge: '最早一条已等待（小时）' },
-    liveRows: { outcome: (name) => `扫码：${name}`, issued: (tier) => `已发放：${tier}`, held: (tier) => `冻结中：${tier}` },
+    liveRows: {
+      outcome: (name) => `扫码：${name}`,
+      issued: (tier) => `已发放：${tier}`,
+      held: (tier) => `冻结中：${tier}`,
+      invalidAttempts: (days) => `无效码尝试（网关计数器，不入库；近 ${days} 天）`,
+    },
     committedSource: '已入库：Postgres 汇总表（由入库进程写入）',
     liveSource: '实时：Redis 计数器',
     readAt: '读取于',
@@ -226,7 +242,12 @@ export const analyticsTexts: Texts<{
       codesRedeemed: 'Codes redeemed',
       scanConversion: 'Scan conversion',
       repeatScanRate: 'Repeat-scan rate',
+      invalidAttempts: 'Invalid-code attempts',
     },
+    invalidSource: (flushSeconds) => `Source: gateway counters, via Redis, flushed every ${flushSeconds} s`,
+    invalidUnavailable: 'Gateway counters unavailable (no Redis).',
+    invalidLiveSource: (flushSeconds) => `Invalid-code attempts: gateway counters (via Redis, flushed every ${flushSeconds} s; not in Postgres)`,
+    invalidAttemptsRow: 'Invalid-code attempts (gateway counters, via Redis)',
     vsPrevious: 'vs previous period',
     noPrevious: 'nothing in the previous period',
     tables: {
@@ -304,7 +325,12 @@ export const analyticsTexts: Texts<{
       gap: 'Gap',
     },
     reviewRows: { approved: 'Approved in the range', rejected: 'Rejected in the range', approvalRate: 'Approval rate', backlog: 'Review backlog (now)', oldestAge: 'Oldest waiting (hours)' },
-    liveRows: { outcome: (name) => `Scans: ${name}`, issued: (tier) => `Issued: ${tier}`, held: (tier) => `Held: ${tier}` },
+    liveRows: {
+      outcome: (name) => `Scans: ${name}`,
+      issued: (tier) => `Issued: ${tier}`,
+      held: (tier) => `Held: ${tier}`,
+      invalidAttempts: (days) => `Invalid-code attempts (gateway counters, not in Postgres; last ${days} days)`,
+    },
     committedSource: 'Committed: Postgres rollups (written by the ingest)',
     liveSource: 'Live: Redis counters',
     readAt: 'read at',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Campaign } from '../../config/campaign-schema.js';
+import { invalidAttemptRetentionDays } from '../../core/analytics/invalid-attempts.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
+import { campaignKeys } from '../../core/redis/keys.js';
 import { createBatch, setBatchStatus, type Batch } from '../../core/campaigns/batches.js';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
 import { Outcome } from '../../core/scan/outcomes.js';
@@ -14,7 +16,9 @@ import { insertScanRow } from '../testing/scan-rows.js';
 import type { Role } from '../users/roles.js';
 import { maxRangeDays } from './analytics-selection.js';
 import { analyticsTexts } from './analytics-texts.js';
-import { tableIds } from './analytics-tables.js';
+import type { AnalyticsData } from './analytics-data.js';
+import { analyticsTables, tableIds } from './analytics-tables.js';
+import { int, text } from './cells.js';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -191,6 +195,49 @@ describe('overview', () => {
     expect(await csv('reviews')).toContain('Review backlog (now),1');
     // since the start: the previous period's scan too
     expect(await csv('batches')).toContain(`${batch.id},an-sh,CN-SH,active,100,8,5,0.05`);
+  });
+});
+
+describe('invalid-code attempts (the gateways’ counters)', () => {
+  const field = (ms: number) => String(Math.floor(ms / hour) * 3600);
+
+  it('shows the range’s attempts on a card labelled with its source, against the previous period, and in the KPI and live CSVs, to every role', async () => {
+    // as the gateways write them; the default range is 2026-03-04 .. 2026-03-10 in Shanghai, now is 12:00 there
+    await h.stack.t.redis.hset(campaignKeys(h.stack.t.prefix, campaign.id).invalidAttempts, {
+      [field(h.now - hour)]: '9',
+      [field(h.now - 2 * day)]: '3',
+      [field(h.now - 8 * day)]: '4', // the previous period
+      [field(h.now + day)]: '100', // after the range
+    });
+    for (const role of ['viewer', 'reviewer', 'admin'] as const) {
+      const agent = await signedIn(role);
+      const page = await agent.get(`/analytics?campaign=${campaign.id}`, en);
+      expect(kpiValue(page.body, 'invalidAttempts'), role).toBe('12');
+      expect(kpiChangeText(page.body, 'invalidAttempts')).toMatch(/^\+200% vs previous period/);
+      expect(page.body).toMatch(/data-kpi="invalidAttempts">[\s\S]*?<div class="kpi-source">Source: gateway counters, via Redis, flushed every 5 s<\/div>/);
+      expect(page.body).toMatch(/Invalid-code attempts: gateway counters \(via Redis, flushed every 5 s; not in Postgres\)<\/strong> — read at <time datetime="2026-03-10T04:00:00.000Z">/);
+      const kpis = csvRows((await agent.get(`/analytics/csv/kpis?campaign=${campaign.id}`, en)).body);
+      expect(kpis).toContain('"Invalid-code attempts (gateway counters, via Redis)",12,4,2');
+      const live = csvRows((await agent.get(`/analytics/csv/live?campaign=${campaign.id}`, en)).body);
+      expect(live).toContain(`"Invalid-code attempts (gateway counters, not in Postgres; last ${invalidAttemptRetentionDays} days)",,116,`);
+    }
+    const zh = await (await signedIn('viewer')).get(`/analytics?campaign=${campaign.id}&from=2026-03-10&to=2026-03-10`, { 'accept-language': 'zh-CN' });
+    expect(zh.body).toContain(`<div class="kpi-label">${analyticsTexts['zh-CN'].kpi.invalidAttempts}</div>`);
+    expect(kpiValue(zh.body, 'invalidAttempts')).toBe('9');
+    expect(zh.body).toContain(analyticsTexts['zh-CN'].invalidSource(5));
+  });
+
+  it('keeps the attempts of the longest range and the period before it', () => {
+    expect(invalidAttemptRetentionDays).toBeGreaterThanOrEqual(2 * maxRangeDays);
+  });
+
+  it('says the counters are unavailable without Redis, and leaves the cells empty', () => {
+    const context = { locale: 'en' as const, selection: {} as never, masked: false, now: new Date(h.now) };
+    const unavailable = { unavailable: true } as const;
+    // what the live table needs (the definitions are typed by their `needs`)
+    const data = { committed: { source: 'postgres', readAt: new Date(h.now), outcomes: {}, newestHour: null }, live: unavailable, burn: [], invalidAttempts: unavailable } as unknown as AnalyticsData;
+    const live = analyticsTables.live.build(data, context);
+    expect(live.rows).toEqual([[text(analyticsTexts.en.liveRows.invalidAttempts(invalidAttemptRetentionDays)), int(null), int(null), int(null)]]);
   });
 });
 
