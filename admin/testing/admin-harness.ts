@@ -76,7 +76,8 @@ export async function createAdminHarness(options: { url?: string; loginPerMinute
   return harness;
 }
 
-function createAgent(app: FastifyInstance, remoteAddress: string): AdminAgent {
+/** A browser of `app`: tests that build the console themselves (over another harness's database) sign in with it. */
+export function createAgent(app: FastifyInstance, remoteAddress: string): AdminAgent {
   const cookies = new Map<string, string>();
   const agent: AdminAgent = {
     cookies,
