@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invalidAttemptFlushSeconds } from '../../core/analytics/invalid-attempts.js';
 import { rebuildRollups } from '../../core/analytics/rebuild-rollups.js';
+import { campaignKeys } from '../../core/redis/keys.js';
 import { createBatch, setBatchStatus } from '../../core/campaigns/batches.js';
 import { applyCampaign } from '../../core/campaigns/campaign-store.js';
 import { reasonBits } from '../../core/scan/reasons.js';
@@ -40,6 +42,9 @@ async function seed(): Promise<void> {
     await decideAndRecord(h.stack.t.redis, h.stack.t.prefix, h.stack.pool, campaign, [scan], h.now - (i % 9) * 16 * hour - (i % 5) * hour);
   }
   await rebuildRollups(h.stack.pool, campaignId);
+  // the gateways' invalid-code counters (UTC hour start in seconds → attempts): 3 + 6 + ... + 27 = 135 over the last days
+  const invalid = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [String(Math.floor((h.now - i * 16 * hour) / hour) * 3600), String(3 * (i + 1))]));
+  await h.stack.t.redis.hset(campaignKeys(h.stack.t.prefix, campaignId).invalidAttempts, invalid);
 }
 
 beforeAll(async () => {
@@ -80,6 +85,8 @@ describe.each(locales)('analytics in Chromium (%s)', (locale) => {
     expect(await page.locator('section.panel-outcomes details.table').getAttribute('open')).toBeNull();
     expect(await page.locator('section.panel-reviews table').isVisible()).toBe(true);
     expect(await page.locator('[data-kpi="scans"] .kpi-value').innerText()).toBe('90');
+    expect(await page.locator('[data-kpi="invalidAttempts"] .kpi-value').innerText()).toBe('135');
+    expect(await page.locator('[data-kpi="invalidAttempts"] .kpi-source').innerText()).toBe(texts.invalidSource(invalidAttemptFlushSeconds));
     await page.screenshot({ path: `${screenshots}/analytics-${locale}.png`, fullPage: true });
 
     // a one-day range: the series goes hourly
