@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invalidAttemptRetentionDays } from '../../core/analytics/invalid-attempts.js';
@@ -135,6 +136,10 @@ describe('invalid-code attempt tally', () => {
     for (let i = 0; i < 10; i++) tallied.record('tally-bounded', t0 + 5 * hour);
     expect(tallied.dropped()).toBe(3 + 3);
     expect(tallied.pending()).toBe(4);
+    // a late attempt for an hour older than all kept is the one given up
+    tallied.record('tally-bounded', t0);
+    expect(tallied.dropped()).toBe(3 + 3 + 1);
+    expect(tallied.pending()).toBe(4);
 
     await client.connect();
     expect(await tallied.flush()).toBe(true);
@@ -175,6 +180,26 @@ describe('invalid-code attempt tally', () => {
     await tallied.stop();
     expect(await attempts('tally-timer')).toEqual({ [field(t0)]: '2' });
     expect(tallied.pending()).toBe(0);
+  });
+
+  it('does not let a Redis that takes the connection but never answers hold its stop for more than 2 s', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const client = createRedisClient(`redis://127.0.0.1:${(silent.address() as net.AddressInfo).port}`, { enableReadyCheck: false, disableClientInfo: true, maxRetriesPerRequest: 1 });
+    clients.push(client);
+    await new Promise((resolve) => client.once('ready', resolve));
+    const { tally: tallied, clock } = tally({ redis: client });
+    tallied.record('tally-silent', t0);
+    let stopped = false;
+    const stopping = tallied.stop().then(() => (stopped = true));
+    await clock.advance(1999);
+    expect(stopped).toBe(false);
+    await clock.advance(1);
+    await stopping;
+    expect(stopped).toBe(true);
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
   });
 
   it('tallies every forged code the limiter records, 429s included, and leaves the limiter`s answers as they were', async () => {

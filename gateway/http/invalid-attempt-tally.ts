@@ -33,6 +33,8 @@ const hourMs = 3_600_000;
 /** A week of a Redis outage is kept; a longer one loses its oldest hours first. */
 const defaultMaxPendingHours = 7 * 24;
 const retentionSeconds = invalidAttemptRetentionDays * 86_400;
+/** How long a stop waits for the last flush. */
+const finalFlushWaitMs = 2000;
 
 /** hour field (epoch seconds) → campaign → attempts */
 type Tallies = Map<string, Map<string, number>>;
@@ -59,6 +61,7 @@ export function startInvalidAttemptTally(options: InvalidAttemptTallyOptions): I
   let pending: Tallies = new Map();
   let dropped = 0;
   let failing = false;
+  const stopping = new AbortController();
   // the field of the current hour, so that recording allocates nothing within an hour
   let currentHour = -1;
   let currentField = '';
@@ -67,11 +70,9 @@ export function startInvalidAttemptTally(options: InvalidAttemptTallyOptions): I
 
   function add(field: string, campaign: string, attempts: number): void {
     let campaigns = pending.get(field);
-    if (!campaigns) {
-      pending.set(field, (campaigns = new Map()));
-      if (pending.size > maxPendingHours) dropOldestHour();
-    }
+    if (!campaigns) pending.set(field, (campaigns = new Map()));
     campaigns.set(campaign, (campaigns.get(campaign) ?? 0) + attempts);
+    if (pending.size > maxPendingHours) dropOldestHour();
   }
 
   function dropOldestHour(): void {
@@ -146,7 +147,6 @@ export function startInvalidAttemptTally(options: InvalidAttemptTallyOptions): I
   let flushing: Promise<boolean> = Promise.resolve(true);
   const flush = () => (flushing = flushing.then(flushOnce));
 
-  const stopping = new AbortController();
   const flushMs = options.flushMs ?? invalidAttemptFlushSeconds * 1000;
   const timer = (async () => {
     while (!stopping.signal.aborted) {
@@ -170,7 +170,10 @@ export function startInvalidAttemptTally(options: InvalidAttemptTallyOptions): I
       stopped ??= (async () => {
         stopping.abort();
         await timer;
-        await flush();
+        // a Redis that accepts the connection but never answers must not hold the gateway's stop
+        const gaveUp = new AbortController();
+        await Promise.race([flush(), clock.sleep(finalFlushWaitMs, gaveUp.signal)]);
+        gaveUp.abort();
       })();
       return stopped;
     },
