@@ -69,15 +69,18 @@ interface KpiCard {
   readonly trend?: readonly number[];
   /** where the number comes from, when not the rollups */
   readonly source?: string;
+  /** a rise is bad news (coloured as a warning, a fall as good) */
+  readonly worseWhenHigher?: boolean;
 }
 
 function kpiCard(card: KpiCard, locale: Locale, zone: string): Html {
   const texts = analyticsTexts[locale];
   const direction = card.delta.value === null || card.delta.value === 0 ? 'flat' : (card.delta.value as number) > 0 ? 'up' : 'down';
+  const tone = direction === 'flat' ? 'flat' : (direction === 'up') !== (card.worseWhenHigher === true) ? 'good' : 'bad';
   return html`<div class="kpi" data-kpi="${card.key}">
 <div class="kpi-label">${card.label}</div>
 <div class="kpi-value">${displayCell(card.value, locale, zone)}</div>
-<div class="kpi-change change-${direction}">${card.delta.value === null ? card.noChange : html`${displayCell(card.delta, locale, zone)} ${texts.vsPrevious}`}</div>
+<div class="kpi-change change-${direction} tone-${tone}">${card.delta.value === null ? card.noChange : html`${displayCell(card.delta, locale, zone)} ${texts.vsPrevious}`}</div>
 ${card.trend ? sparkline(card.trend, card.label) : ''}${card.source ? html`<div class="kpi-source">${card.source}</div>` : ''}
 </div>`;
 }
@@ -102,6 +105,7 @@ function kpiCards(data: Pick<AnalyticsData, 'overview' | 'kpiSeries' | 'invalidA
       value: metric.rate ? ratio(current) : int(current),
       delta: kpiChange(metric, current, previous),
       noChange: texts.noPrevious,
+      worseWhenHigher: 'worseWhenHigher' in metric && metric.worseWhenHigher,
       ...(trend ? { trend } : {}),
     };
   });
@@ -120,6 +124,7 @@ function invalidAttemptsCard(read: AnalyticsData['invalidAttempts'], locale: Loc
     value: int(current),
     delta: kpiChange(invalidAttemptsMetric, current, previous),
     noChange: texts.noPrevious,
+    worseWhenHigher: invalidAttemptsMetric.worseWhenHigher,
     trend: bucketNames.map((bucket) => byBucket.get(bucket) ?? 0),
     source: texts.invalidSource(invalidAttemptFlushSeconds),
   };

@@ -57,13 +57,14 @@ export const kpiMetrics = [
   { key: 'returningDevices', rate: false },
   { key: 'codesRedeemed', rate: false },
   { key: 'scanConversion', rate: true },
-  { key: 'repeatScanRate', rate: true },
-] as const satisfies readonly { key: keyof OverviewKpis; rate: boolean }[];
+  // more repeat scans means more clones, replays and confused buyers: a rise is bad news
+  { key: 'repeatScanRate', rate: true, worseWhenHigher: true },
+] as const satisfies readonly { key: keyof OverviewKpis; rate: boolean; worseWhenHigher?: boolean }[];
 
 export type KpiKey = (typeof kpiMetrics)[number]['key'];
 
 /** Invalid-code attempts: a count, like scans, but from the gateways' counters rather than the rollups. */
-export const invalidAttemptsMetric = { key: 'invalidAttempts', rate: false } as const;
+export const invalidAttemptsMetric = { key: 'invalidAttempts', rate: false, worseWhenHigher: true } as const;
 
 /** The change shown for a KPI: relative for counts (none from 0), percentage points for rates. */
 export function kpiChange(metric: { readonly rate: boolean }, current: number | null, previous: number | null): Cell {

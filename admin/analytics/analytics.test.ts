@@ -75,6 +75,7 @@ async function signedIn(role: Role): Promise<AdminAgent> {
 }
 
 const kpiValue = (body: string, key: string) => new RegExp(`data-kpi="${key}">\\s*<div class="kpi-label">[^<]*</div>\\s*<div class="kpi-value">([^<]*)<`).exec(body)?.[1];
+const kpiTone = (body: string, key: string) => new RegExp(`data-kpi="${key}">[\\s\\S]*?<div class="kpi-change [^"]*tone-(\\w+)"`).exec(body)?.[1];
 const kpiChangeText = (body: string, key: string) => new RegExp(`data-kpi="${key}">[\\s\\S]*?<div class="kpi-change[^"]*">([^<]*)<`).exec(body)?.[1];
 const csvRows = (body: string) => body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
 
@@ -129,6 +130,9 @@ describe('overview', () => {
     // 7 scans against 1 in 2026-02-25 .. 2026-03-03
     expect(kpiChangeText(page.body, 'scans')).toMatch(/^\+600% vs previous period/);
     expect(kpiChangeText(page.body, 'codesRedeemed')).toMatch(/^\+300% vs previous period/);
+    // more scans is good news; a higher repeat-scan rate is not
+    expect(kpiTone(page.body, 'scans')).toBe('good');
+    expect(kpiTone(page.body, 'repeatScanRate')).toBe('bad');
     expect(page.body).toContain('compared with 2026-02-25 to 2026-03-03');
     expect(page.body).toMatch(/<svg class="sparkline"/);
   });
@@ -214,6 +218,7 @@ describe('invalid-code attempts (the gateways’ counters)', () => {
       const page = await agent.get(`/analytics?campaign=${campaign.id}`, en);
       expect(kpiValue(page.body, 'invalidAttempts'), role).toBe('12');
       expect(kpiChangeText(page.body, 'invalidAttempts')).toMatch(/^\+200% vs previous period/);
+      expect(kpiTone(page.body, 'invalidAttempts')).toBe('bad');
       expect(page.body).toMatch(/data-kpi="invalidAttempts">[\s\S]*?<div class="kpi-source">Source: gateway counters, via Redis, flushed every 5 s<\/div>/);
       expect(page.body).toMatch(/Invalid-code attempts: gateway counters \(via Redis, flushed every 5 s; not in Postgres\)<\/strong> — read at <time datetime="2026-03-10T04:00:00.000Z">/);
       const kpis = csvRows((await agent.get(`/analytics/csv/kpis?campaign=${campaign.id}`, en)).body);
