@@ -65,6 +65,11 @@ export function reviewsApplied(pg: PostgresFacts): AuditCheck {
   return { name: 'reviews_applied', ok: pg.reviewsUnapplied === 0, reviewsUnapplied: pg.reviewsUnapplied };
 }
 
+/** The backlog counts the review queue shows equal a count of the held and reviewed redemptions. */
+export function backlogCountsMatch(pg: PostgresFacts): AuditCheck {
+  return { name: 'backlog_counts_match', ok: pg.backlogCountMismatches.length === 0, mismatches: pg.backlogCountMismatches };
+}
+
 /** The analytics rollups equal a recomputation from the events (exactly: both commit together). */
 export function rollupsMatchEvents(comparison: RollupComparison): AuditCheck {
   const { prunedBefore, differences } = comparison;

@@ -20,6 +20,15 @@ export interface PostgresFacts {
   readonly consumedCodes: number;
   readonly redemptions: number;
   readonly deadLetters: number;
+  /** review_backlog_counts rows (held / reviewed per tier) that differ from a count of the redemptions (must be none) */
+  readonly backlogCountMismatches: readonly BacklogCountMismatch[];
+}
+
+export interface BacklogCountMismatch {
+  readonly tier: string;
+  readonly kind: 'held' | 'reviewed';
+  readonly kept: number;
+  readonly counted: number;
 }
 
 const consuming = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));
@@ -77,8 +86,22 @@ export async function readPostgresFacts(pool: pg.Pool, campaignId: string, upTo:
     const consumedCodes = await count(`SELECT count(DISTINCT code) AS n ${consumingSql}`, [consuming]);
     const redemptions = await count(`SELECT count(*) AS n FROM redemptions WHERE campaign_id = $1 AND ${upToEntry}`);
     const deadLetters = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM ingest_dead_letters WHERE campaign_id = $1', [campaignId])).rows[0]?.n);
+    // The counts the review queue reads (kept by triggers, migration 014) against the rows they count: all rows, not
+    // up to the Redis snapshot, since the triggers count in the transaction that writes each row.
+    const backlogCountMismatches = (
+      await client.query<{ tier: string; kind: 'held' | 'reviewed'; kept: string; counted: string }>(
+        `WITH counted AS (
+           SELECT coalesce(tier_id, '') AS tier, 'held' AS kind, count(*) AS n FROM redemptions WHERE campaign_id = $1 AND outcome = ${Outcome.Held} GROUP BY 1
+           UNION ALL
+           SELECT coalesce(tier_id, ''), 'reviewed', count(*) FROM redemptions WHERE campaign_id = $1 AND outcome = ${Outcome.Held} AND review IS NOT NULL GROUP BY 1
+         ), kept AS (SELECT tier_id AS tier, kind, scans AS n FROM review_backlog_counts WHERE campaign_id = $1)
+         SELECT tier, kind, coalesce(k.n, 0) AS kept, coalesce(c.n, 0) AS counted
+         FROM kept k FULL JOIN counted c USING (tier, kind) WHERE coalesce(k.n, 0) <> coalesce(c.n, 0) ORDER BY tier, kind`,
+        [campaignId],
+      )
+    ).rows.map((row) => ({ tier: row.tier, kind: row.kind, kept: Number(row.kept), counted: Number(row.counted) }));
     await client.query('COMMIT');
-    return { outcomes, issued, held, codesRedeemedTwice, consumingEvents, consumedCodes, redemptions, deadLetters, scansReviewedTwice, reviewsUnapplied };
+    return { outcomes, issued, held, codesRedeemedTwice, consumingEvents, consumedCodes, redemptions, deadLetters, scansReviewedTwice, reviewsUnapplied, backlogCountMismatches };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -107,7 +107,15 @@ describe('review decisions in the books', () => {
 
     const report = await audit(campaign);
     expect(report.ok, JSON.stringify(report)).toBe(true);
+    expect(report.checks.find((c) => c.name === 'backlog_counts_match')).toMatchObject({ ok: true, mismatches: [] });
     expect(await counters('books')).toEqual({ issued: { grand: '4' }, held: { grand: '2' } }); // 1 won + 2 held + 1 approved
+
+    // A count the queue reads that drifted from the rows (a hand edit, a dropped trigger): the audit names it.
+    await h.pool.query(`UPDATE review_backlog_counts SET scans = scans + 5 WHERE campaign_id = 'books' AND tier_id = 'grand' AND kind = 'reviewed'`);
+    const drifted = await audit(campaign);
+    expect(drifted.ok).toBe(false);
+    expect(drifted.checks.find((c) => c.name === 'backlog_counts_match')).toMatchObject({ ok: false, mismatches: [{ tier: 'grand', kind: 'reviewed', kept: 7, counted: 2 }] });
+    await h.pool.query(`UPDATE review_backlog_counts SET scans = scans - 5 WHERE campaign_id = 'books' AND tier_id = 'grand' AND kind = 'reviewed'`);
   });
 
   it('a review committed before the batch holding its held scan is applied when that batch commits', async () => {
