@@ -8,8 +8,10 @@ import { reasonBits } from '../../core/scan/reasons.js';
 import { copyLine } from '../../gateway/ingest/copy-text.js';
 
 const dayMs = 86_400_000;
-/** the regions batches ship to and scans come from (a seventh of the scans has none) */
+/** the regions batches ship to (batch i to region i mod 5) and scans come from (a seventh of the scans has none) */
 export const seedRegions = ['CN-SH', 'CN-BJ', 'CN-GD', 'CN-ZJ', 'CN-JS'];
+/** of the located scans, the share scanned in the batch's own region (the rest: diverted) */
+const IN_REGION = 0.85;
 /** outcome, tier, reason mask: roughly a promotion's mix (as ingest.bench.ts) */
 const MIX: [Outcome, string | null, number][] = [
   [Outcome.NoPrize, null, 0],
@@ -34,10 +36,19 @@ export interface AnalyticsSeed {
   readonly end: number;
 }
 
+/** A deterministic 32-bit mix of the event number (murmur3's finaliser): independent-looking dimensions per event. */
+function mix32(i: number): number {
+  let h = Math.imul(i ^ (i >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /**
  * COPYs `events` scan events of the campaign, evenly over `days` days before `end`, in time order
  * (rows generated as the stream drains, so memory stays flat). Four scans per device, spread over
- * the whole history (device = i × 7919 mod devices), so devices span many days with gaps.
+ * the whole history (device = i × 7919 mod devices), so devices span many days with gaps. Batch,
+ * scanned region and replay are drawn independently of each other and of the outcome, so the
+ * hourly rollup holds as many rows per hour as a campaign with these batches and regions has.
  */
 export async function seedAnalyticsEvents(pool: pg.Pool, seed: AnalyticsSeed): Promise<void> {
   const { campaignId, batches, events, days, end } = seed;
@@ -52,8 +63,13 @@ export async function seedAnalyticsEvents(pool: pg.Pool, seed: AnalyticsSeed): P
         const [outcome, tier, reasons] = MIX[i % MIX.length] as (typeof MIX)[number];
         const at = new Date(start + Math.floor((i / events) * days * dayMs)).toISOString();
         const device = `dev${String((i * 7919) % devices).padStart(19, '0')}`;
-        const region = i % 7 === 0 ? null : (seedRegions[(i * 31) % seedRegions.length] as string);
-        chunk += copyLine([at, i, batches[i % batches.length] as number, reasons, outcome, 0, i % 13 === 0, false, campaignId, `${i}-0`, `C${i}`, device, '203.0.113.9', tier, region, 'mobile']);
+        const h = mix32(i);
+        const batch = h % batches.length;
+        const diverted = ((h >>> 8) & 0xff) / 256 >= IN_REGION;
+        const regionIndex = diverted ? batch + 1 + ((h >>> 16) % (seedRegions.length - 1)) : batch;
+        const region = (h >>> 24) % 7 === 0 ? null : (seedRegions[regionIndex % seedRegions.length] as string);
+        const replay = (h >>> 20) % 13 === 0;
+        chunk += copyLine([at, i, batches[batch] as number, reasons, outcome, 0, replay, false, campaignId, `${i}-0`, `C${i}`, device, '203.0.113.9', tier, region, 'mobile']);
       }
       yield chunk;
     }

@@ -2,7 +2,7 @@
  * Questions: (1) what do the analytics rollups cost the ingest? Events/s of the same ingest with
  * and without them, interleaved rounds in one run, the order swapped every round (target: the
  * median of the rounds' ratios ≥ 0.8). (2) How fast are the analytics pages over a campaign of N
- * scan events spread over 30 days? The events are COPYed into scan_events, the rollups built by
+ * scan events spread over 30 days, 20 batches, 5 regions? The events are COPYed into scan_events, the rollups built by
  * `rebuildRollups` (timed too); then every query the pages run (core/analytics/, for the ranges the
  * pages ask for), the whole overview page through the real admin app (`app.inject()`, signed in as
  * a viewer: session, every query, rendering) for 2, 7 and 30 days, and the CSV export of every
@@ -92,10 +92,13 @@ async function ingestRounds(config: AppConfig, redisUrl: string, pool: pg.Pool, 
   console.log(`median ratio with ÷ without over ${rounds} rounds: ${median(ratios).toFixed(2)} (target ≥ 0.8)`);
 }
 
-/** The campaign's batches (one per region) and its live counters in Redis, as a running campaign has them. */
+const BATCHES = 20;
+
+/** The campaign's batches (four per region) and its live counters in Redis, as a running campaign has them. */
 async function seedCampaignState(stack: TestStack, campaignId: string): Promise<number[]> {
   const batches: number[] = [];
-  for (const [i, region] of seedRegions.entries()) {
+  for (let i = 0; i < BATCHES; i++) {
+    const region = seedRegions[i % seedRegions.length] as string;
     const { rows } = await stack.pool.query<{ id: number }>(
       `INSERT INTO code_batches (campaign_id, name, region, serial_first, serial_last, printed_count, status) VALUES ($1, $2, $3, 0, 999999, 1000000, 'active') RETURNING id`,
       [campaignId, `bench-analytics-${i}`, region],
