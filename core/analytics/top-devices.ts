@@ -15,7 +15,9 @@ export interface DeviceRfm {
 
 /**
  * The campaign's devices with the most codes redeemed (then scans): the top of the RFM table.
- * Reads analytics_devices, one row per device; only the shown devices touch scan_events.
+ * Reads analytics_devices, one row per device, in the order of its index analytics_devices_top
+ * (migration 012); only the shown devices touch scan_events, in the one day partition holding
+ * their newest scan (last_seen is its time, so the bound prunes the others at run time).
  */
 export async function readTopDevices(pool: pg.Pool, campaignId: string, limit = 20): Promise<DeviceRfm[]> {
   const { rows } = await pool.query<{
@@ -31,7 +33,8 @@ export async function readTopDevices(pool: pg.Pool, campaignId: string, limit = 
        (SELECT coalesce(jsonb_object_agg(unit, total), '{}') FROM (
           SELECT t.unit, sum(t.value)::float8 AS total FROM unnest(d.prizes) AS p(tier_id)
           JOIN prize_tiers t ON t.campaign_id = d.campaign_id AND t.tier_id = p.tier_id GROUP BY t.unit) m) AS value,
-       (SELECT host(e.ip) FROM scan_events e WHERE e.device_id = d.device_id AND e.campaign_id = d.campaign_id ORDER BY e.scanned_at DESC LIMIT 1) AS last_address
+       (SELECT host(e.ip) FROM scan_events e WHERE e.device_id = d.device_id AND e.campaign_id = d.campaign_id AND e.scanned_at >= d.last_seen
+        ORDER BY e.scanned_at DESC LIMIT 1) AS last_address
      FROM (SELECT * FROM analytics_devices WHERE campaign_id = $1 ORDER BY codes_redeemed DESC, scans DESC, device_id LIMIT $2) d
      ORDER BY d.codes_redeemed DESC, d.scans DESC, d.device_id`,
     [campaignId, limit],

@@ -168,6 +168,7 @@ export async function run(args: string[]): Promise<void> {
     const batches = await seedCampaignState(stack, campaignId);
     // Only the seeded events count for the queries: the ingest runs above wrote to the same campaign.
     await pool.query(`DELETE FROM scan_events WHERE campaign_id = $1`, [campaignId]);
+    await pool.query(`DELETE FROM redemptions WHERE campaign_id = $1`, [campaignId]);
     let started = performance.now();
     await seedAnalyticsEvents(pool, { campaignId, batches, events: seed, days: DAYS, end });
     const copySeconds = (performance.now() - started) / 1000;
