@@ -24,13 +24,27 @@ import { repoPath } from '../../core/paths.js';
 import { readReviewQueue } from '../../core/review/queue.js';
 import { bringUpServices } from '../../core/services/stack.js';
 import { createTestStack } from '../../core/testing/test-stack.js';
-import { signInCookie } from './admin-sign-in.js';
 import { seedAdminHistory, seededDevice, seededDeviceOf, seededSerialOf } from './admin-seed.js';
 import { countOption } from './options.js';
 import { format, percentile, printTable } from './stats.js';
 import { run as runSettle } from './settle.bench.js';
 
 const DAYS = 10;
+
+/** Signs in through the login form, as a browser would; returns the session cookie header. */
+async function reviewerCookie(app: FastifyInstance, username: string, password: string): Promise<string> {
+  const loginPage = await app.inject({ method: 'GET', url: '/login' });
+  const token = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)?.[1] ?? '';
+  const jar = (cookies: { name: string; value: string }[]) => cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+  const response = await app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar(loginPage.cookies) },
+    payload: new URLSearchParams({ _csrf: token, username, password }).toString(),
+  });
+  if (response.statusCode !== 303) throw new Error(`bench login failed: ${response.statusCode}`);
+  return jar(response.cookies);
+}
 
 async function timeRuns(runs: number, once: (i: number) => Promise<void>): Promise<number[]> {
   const millis: number[] = [];
@@ -74,7 +88,7 @@ export async function run(args: string[]): Promise<void> {
     });
     const password = `bench-${randomBytes(9).toString('base64url')}`;
     await addUser(stack.pool, 'bench-reviewer', 'reviewer', password, 'bench');
-    const cookie = await signInCookie(app, 'bench-reviewer', password);
+    const cookie = await reviewerCookie(app, 'bench-reviewer', password);
     const page = async (url: string) => {
       const response = await (app as FastifyInstance).inject({ method: 'GET', url, headers: { cookie } });
       if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode}`);
