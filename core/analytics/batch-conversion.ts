@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { consumingOutcomes } from '../scan/outcomes.js';
 
 export interface BatchConversion {
   readonly batchId: number;
@@ -20,10 +19,10 @@ export async function readBatchConversion(pool: pg.Pool, campaignId: string): Pr
   const { rows } = await pool.query<{ id: number; name: string; region: string | null; status: string; printed_count: string; scans: string | null; redeemed: string | null }>(
     `SELECT b.id, b.name, b.region, b.status, b.printed_count, h.scans, h.redeemed
      FROM code_batches b LEFT JOIN (
-       SELECT batch_id, sum(scans)::bigint AS scans, sum(scans) FILTER (WHERE NOT replay AND outcome = ANY($2::smallint[]))::bigint AS redeemed
-       FROM analytics_hourly WHERE campaign_id = $1 GROUP BY 1) h ON h.batch_id = b.id
+       SELECT batch_id, sum(scans)::bigint AS scans, sum(codes_redeemed)::bigint AS redeemed
+       FROM analytics_hourly_batches WHERE campaign_id = $1 GROUP BY 1) h ON h.batch_id = b.id
      WHERE b.campaign_id = $1 ORDER BY b.id`,
-    [campaignId, consumingOutcomes],
+    [campaignId],
   );
   return rows.map((row) => {
     const printed = Number(row.printed_count);

@@ -29,7 +29,7 @@ const burnQuery = `
     SELECT tier_id, sum(scans) FILTER (WHERE outcome IN (${Outcome.Won}, ${Outcome.Held})) AS reserved,
       sum(scans) FILTER (WHERE outcome = ${Outcome.Held}) AS held,
       sum(scans) FILTER (WHERE outcome IN (${Outcome.Won}, ${Outcome.Held}) AND hour >= $2) AS reserved_recent
-    FROM analytics_hourly WHERE campaign_id = $1 AND NOT replay AND tier_id <> '' AND hour < $3 GROUP BY tier_id
+    FROM analytics_hourly_totals WHERE campaign_id = $1 AND NOT replay AND tier_id <> '' AND hour < $3 GROUP BY tier_id
   ), reviews AS (
     SELECT tier_id, sum(reviews) AS reviewed, sum(reviews) FILTER (WHERE decision = 'reject') AS rejected,
       sum(reviews) FILTER (WHERE decision = 'reject' AND hour >= $2) AS rejected_recent

@@ -16,7 +16,7 @@ export interface CommittedTotals {
 
 export async function readCommittedTotals(pool: pg.Pool, campaignId: string, now: () => Date = () => new Date()): Promise<CommittedTotals> {
   const { rows } = await pool.query<{ outcome: Outcome; scans: string; newest: Date | null }>(
-    `SELECT outcome, sum(scans)::bigint AS scans, max(hour) AS newest FROM analytics_hourly WHERE campaign_id = $1 GROUP BY 1 HAVING sum(scans) > 0 ORDER BY 1`,
+    `SELECT outcome, sum(scans)::bigint AS scans, max(hour) AS newest FROM analytics_hourly_totals WHERE campaign_id = $1 GROUP BY 1 HAVING sum(scans) > 0 ORDER BY 1`,
     [campaignId],
   );
   const newest = rows.reduce<Date | null>((latest, row) => (row.newest && (!latest || row.newest > latest) ? row.newest : latest), null);

@@ -21,7 +21,7 @@ export interface BatchDiversion {
 
 const cellsQuery = `
   SELECT coalesce(b.region, '') AS shipped_to, h.region AS scanned_in, sum(h.scans)::bigint AS scans
-  FROM analytics_hourly h LEFT JOIN code_batches b ON b.id = h.batch_id
+  FROM analytics_hourly_batches h LEFT JOIN code_batches b ON b.id = h.batch_id
   WHERE h.campaign_id = $1 AND h.hour >= $2 AND h.hour < $3
   GROUP BY 1, 2 ORDER BY 1, 2`;
 
@@ -29,7 +29,7 @@ const cellsQuery = `
 const batchesQuery = `
   SELECT h.batch_id, b.region AS shipped_to, sum(h.scans) FILTER (WHERE h.region <> '')::bigint AS located,
     sum(h.scans) FILTER (WHERE h.region <> '' AND h.region <> b.region)::bigint AS off_region
-  FROM analytics_hourly h JOIN code_batches b ON b.id = h.batch_id
+  FROM analytics_hourly_batches h JOIN code_batches b ON b.id = h.batch_id
   WHERE h.campaign_id = $1 AND h.hour >= $2 AND h.hour < $3 AND b.region IS NOT NULL
   GROUP BY 1, 2 ORDER BY 1`;
 

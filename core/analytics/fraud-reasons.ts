@@ -21,7 +21,7 @@ export async function readFraudReasons(pool: pg.Pool, range: AnalyticsRange): Pr
        WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, 2 ORDER BY 1, 2`,
       rangeParams(range),
     ),
-    pool.query<{ n: string | null }>(`SELECT sum(scans)::bigint AS n FROM analytics_hourly WHERE campaign_id = $1 AND hour >= $2 AND hour < $3`, rangeParams(range)),
+    pool.query<{ n: string | null }>(`SELECT sum(scans)::bigint AS n FROM analytics_hourly_totals WHERE campaign_id = $1 AND hour >= $2 AND hour < $3`, rangeParams(range)),
   ]);
   const all = Number(total.rows[0]?.n ?? 0);
   return reasons.rows.flatMap((row) => {

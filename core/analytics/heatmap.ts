@@ -17,7 +17,7 @@ export async function readScanHeatmap(pool: pg.Pool, range: AnalyticsRange): Pro
   const { rows } = await pool.query<{ weekday: number; hour: number; scans: string }>(
     `SELECT extract(isodow FROM h.hour AT TIME ZONE c.time_zone)::int AS weekday, extract(hour FROM h.hour AT TIME ZONE c.time_zone)::int AS hour,
        sum(h.scans)::bigint AS scans
-     FROM analytics_hourly h JOIN campaigns c ON c.id = h.campaign_id
+     FROM analytics_hourly_totals h JOIN campaigns c ON c.id = h.campaign_id
      WHERE h.campaign_id = $1 AND h.hour >= $2 AND h.hour < $3
      GROUP BY 1, 2 ORDER BY 1, 2`,
     rangeParams(range),

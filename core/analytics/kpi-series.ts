@@ -20,7 +20,7 @@ export async function readKpiSeries(pool: pg.Pool, range: AnalyticsRange, grain:
        sum(h.scans) FILTER (WHERE NOT h.replay AND h.outcome = ANY($5::smallint[]))::bigint AS redeemed,
        sum(h.scans) FILTER (WHERE h.outcome = ${Outcome.AlreadyRedeemed})::bigint AS already,
        sum(h.scans) FILTER (WHERE h.replay)::bigint AS replays
-     FROM analytics_hourly h JOIN campaigns c ON c.id = h.campaign_id
+     FROM analytics_hourly_totals h JOIN campaigns c ON c.id = h.campaign_id
      WHERE h.campaign_id = $1 AND h.hour >= $2 AND h.hour < $3
      GROUP BY 1 ORDER BY 1`,
     [...rangeParams(range), grain, consumingOutcomes],

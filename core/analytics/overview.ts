@@ -20,7 +20,7 @@ export interface OverviewKpis {
 
 
 const scansQuery = `
-  SELECT outcome, replay, sum(scans)::bigint AS scans FROM analytics_hourly
+  SELECT outcome, replay, sum(scans)::bigint AS scans FROM analytics_hourly_totals
   WHERE campaign_id = $1 AND hour >= $2 AND hour < $3 GROUP BY outcome, replay`;
 
 /**

@@ -39,13 +39,37 @@ export const scanRollups: readonly Rollup[] = [
       FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   },
   {
+    // analytics_hourly without batch and region: the pages' scans by outcome, series, heatmap and
+    // budget read ~15 rows an hour here instead of ~1,000 there (20 batches × 6 regions)
+    table: 'analytics_hourly_totals',
+    key: ['campaign_id', 'hour', 'outcome', 'replay', 'tier_id'],
+    measures: [{ name: 'scans', merge: 'sum' }],
+    select: (source) => `
+      SELECT campaign_id, ${hourOf('scanned_at')}, outcome, replay, coalesce(tier_id, ''), count(*)
+      FROM ${source} GROUP BY 1, 2, 3, 4, 5`,
+  },
+  {
+    // analytics_hourly without outcome, replay and tier: the diversion matrix and batch conversion
+    table: 'analytics_hourly_batches',
+    key: ['campaign_id', 'hour', 'batch_id', 'region'],
+    measures: [
+      { name: 'scans', merge: 'sum' },
+      { name: 'codes_redeemed', merge: 'sum' },
+    ],
+    select: (source) => `
+      SELECT campaign_id, ${hourOf('scanned_at')}, batch_id, coalesce(region, ''), count(*), count(*) FILTER (WHERE ${redeemed})
+      FROM ${source} GROUP BY 1, 2, 3, 4`,
+  },
+  {
     table: 'analytics_hourly_reasons',
     key: ['campaign_id', 'hour', 'outcome', 'reason'],
     measures: [{ name: 'scans', merge: 'sum' }],
+    // each flagged row times each bit, in one pass over the source (as a lateral join, the planner
+    // put the bits outside and read the source once per bit: 31 passes)
     select: (source) => `
-      SELECT campaign_id, ${hourOf('scanned_at')}, outcome, bit, count(*)
-      FROM ${source}, LATERAL (SELECT bit FROM generate_series(0, ${highestReasonBit}) AS bit WHERE reason_mask & (1 << bit) <> 0) bits
-      WHERE reason_mask <> 0 GROUP BY 1, 2, 3, 4`,
+      SELECT campaign_id, hour, outcome, bit, count(*)
+      FROM (SELECT campaign_id, ${hourOf('scanned_at')} AS hour, outcome, reason_mask, generate_series(0, ${highestReasonBit}) AS bit FROM ${source} WHERE reason_mask <> 0) flagged
+      WHERE reason_mask & (1 << bit) <> 0 GROUP BY 1, 2, 3, 4`,
   },
   {
     table: 'analytics_devices',

@@ -108,10 +108,16 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   const shanghaiDay = (at: number) => new Date(at + 8 * hour).toISOString().slice(0, 10);
   const consumes = (d: Decision) => !d.replay && [Outcome.Won, Outcome.NoPrize, Outcome.Held].includes(d.outcome);
   const hourly = new Map<string, number>();
+  const totals = new Map<string, number>();
+  const batchRegions = new Map<string, { scans: number; redeemed: number }>();
   const reasons = new Map<string, number>();
   const devices = new Map<number, { first: number; last: number; days: Set<string>; scans: number; redeemed: number; prizes: Map<string, number> }>();
   for (const d of decisions) {
     count(hourly, [hourOf(d.at), d.batch, d.region ?? '', d.outcome, d.replay, d.tier ?? ''].join('|'));
+    count(totals, [hourOf(d.at), d.outcome, d.replay, d.tier ?? ''].join('|'));
+    const batchRegion = [hourOf(d.at), d.batch, d.region ?? ''].join('|');
+    const counted = batchRegions.get(batchRegion) ?? { scans: 0, redeemed: 0 };
+    batchRegions.set(batchRegion, { scans: counted.scans + 1, redeemed: counted.redeemed + (consumes(d) ? 1 : 0) });
     for (let bit = 0; bit < 31; bit++) if (d.reasons & (1 << bit)) count(reasons, [hourOf(d.at), d.outcome, bit].join('|'));
     const seen = devices.get(d.device) ?? { first: d.at, last: d.at, days: new Set<string>(), scans: 0, redeemed: 0, prizes: new Map<string, number>() };
     seen.first = Math.min(seen.first, d.at);
@@ -140,6 +146,8 @@ function expectedRollups({ decisions, reviews }: ReturnType<typeof fixture>): Re
   const rows = (map: Map<string, number>) => [...map].map(([key, n]) => `${key}|${n}`).sort();
   return {
     analytics_hourly: rows(hourly),
+    analytics_hourly_totals: rows(totals),
+    analytics_hourly_batches: [...batchRegions].map(([key, c]) => `${key}|${c.scans}|${c.redeemed}`).sort(),
     analytics_hourly_reasons: rows(reasons),
     analytics_devices: [...devices]
       .map(([n, s]) => [deviceId(n), new Date(s.first).toISOString(), new Date(s.last).toISOString(), `{${[...s.days].sort().join(',')}}`, s.scans, s.redeemed, prizesText(s.prizes)].join('|'))

@@ -155,17 +155,20 @@ export class ScanEventWriter implements IngestSink {
    * Almost every batch is new, and a plain INSERT costs Postgres about half of an
    * ON CONFLICT one; a batch that was written before (redelivered) fails the plain INSERT on its
    * first duplicate and is then inserted again skipping the rows that exist.
+   * Redemptions go first: the rollups' upserts lock rows that every concurrent batch of the
+   * campaign updates too (this hour's counts, today's device spans), so the other writer waits
+   * from them to this COMMIT; written last, they are held for the COMMIT alone.
    */
   private async insertFromStaging(client: pg.PoolClient): Promise<void> {
     await client.query('SAVEPOINT fresh_rows');
     try {
-      await client.query(insertScanEventsStatement(this.options.rollups, ''));
       await client.query(insertRedemptions, [consumingOutcomes]);
+      await client.query(insertScanEventsStatement(this.options.rollups, ''));
     } catch (err) {
       if (!(err instanceof Error && 'code' in err && err.code === uniqueViolation)) throw err;
       await client.query('ROLLBACK TO SAVEPOINT fresh_rows');
-      await client.query(insertScanEventsStatement(this.options.rollups, 'ON CONFLICT DO NOTHING'));
       await client.query(`${insertRedemptions} ON CONFLICT DO NOTHING`, [consumingOutcomes]);
+      await client.query(insertScanEventsStatement(this.options.rollups, 'ON CONFLICT DO NOTHING'));
     }
   }
 
