@@ -36,6 +36,7 @@ import { readReviewBacklog, readReviewQueue, type QueueFilter } from '../../core
 import { bringUpServices } from '../../core/services/stack.js';
 import { createTestDatabase } from '../../core/testing/test-database.js';
 import { createTestRedis } from '../../core/testing/test-redis.js';
+import { signInCookie } from './admin-sign-in.js';
 import { seedAdminHistory, seededDevice, seededDeviceOf, seededSerialOf } from './admin-seed.js';
 import { countOption } from './options.js';
 import { format, percentile, printTable } from './stats.js';
@@ -50,21 +51,6 @@ const benchKeys = () => ({
   signingKeyId: 0,
   retiredKeyIds: new Set<number>(),
 });
-
-/** Signs in through the login form, as a browser would; returns the session cookie header. */
-async function reviewerCookie(app: FastifyInstance, username: string, password: string): Promise<string> {
-  const loginPage = await app.inject({ method: 'GET', url: '/login' });
-  const token = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)?.[1] ?? '';
-  const jar = (cookies: { name: string; value: string }[]) => cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const response = await app.inject({
-    method: 'POST',
-    url: '/login',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar(loginPage.cookies) },
-    payload: new URLSearchParams({ _csrf: token, username, password }).toString(),
-  });
-  if (response.statusCode !== 303) throw new Error(`bench login failed: ${response.statusCode}`);
-  return jar(response.cookies);
-}
 
 async function timeRuns(runs: number, once: (i: number) => Promise<void>): Promise<number[]> {
   const millis: number[] = [];
@@ -158,7 +144,7 @@ export async function run(args: string[]): Promise<void> {
     const password = `bench-${randomBytes(9).toString('base64url')}`;
     const username = `bench-reviewer-${randomBytes(4).toString('hex')}`;
     await addUser(pool, username, 'reviewer', password, 'bench');
-    const cookie = await reviewerCookie(app, username, password);
+    const cookie = await signInCookie(app, username, password);
     const page = async (url: string) => {
       const response = await (app as FastifyInstance).inject({ method: 'GET', url, headers: { cookie } });
       if (response.statusCode !== 200) throw new Error(`GET ${url}: ${response.statusCode}`);
