@@ -33,7 +33,7 @@ describe('loadScriptSources', () => {
 
   it('finds the repository\'s commands with their includes inlined', () => {
     const redeem = loadScriptSources().find((source) => source.name === 'redeemBatch');
-    expect(redeem?.numberOfKeys).toBe(16);
+    expect(redeem?.numberOfKeys).toBe(17);
     expect(redeem?.lua.startsWith('#!lua\n')).toBe(true);
     expect(redeem?.lua).toContain('local function takePrize');
     expect(redeem?.lua).not.toContain('@include');
