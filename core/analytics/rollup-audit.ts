@@ -1,6 +1,17 @@
 import type pg from 'pg';
 import { campaignEventsPrunedBefore } from './pruned-events.js';
-import { campaignDevices, campaignReviews, campaignScans, deviceRollups, reviewRollups, scanRollups, storedRollupRows, type Rollup } from './rollups.js';
+import {
+  campaignDevices,
+  campaignReviews,
+  campaignScans,
+  campaignScanSummary,
+  deviceRollups,
+  deviceStateRollup,
+  reviewRollups,
+  storedRollupRows,
+  summaryRollups,
+  type Rollup,
+} from './rollups.js';
 
 export interface RollupDifference {
   readonly table: string;
@@ -42,7 +53,8 @@ export async function compareRollups(pool: pg.Pool, campaignId: string): Promise
     }
     const differences: RollupDifference[] = [];
     const sources: [readonly Rollup[], string][] = [
-      [scanRollups, campaignScans],
+      [summaryRollups, campaignScanSummary],
+      [[deviceStateRollup], campaignScans],
       [deviceRollups, campaignDevices],
       [reviewRollups, campaignReviews],
     ];

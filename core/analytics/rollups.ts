@@ -1,10 +1,11 @@
 import { consumingOutcomes, Outcome } from '../scan/outcomes.js';
 
 /**
- * The analytics rollups (migration 009), defined once. Each rollup is an aggregate of a source
- * relation; the same definition gives the ingest's upsert (source = the scan_events rows its
- * INSERT … RETURNING just inserted, so a re-delivered batch adds nothing), the rebuild (source =
- * all of a campaign's rows) and the audit's recomputation. Hours are UTC (date_bin on the epoch,
+ * The analytics rollups (migrations 009, 012), defined once. Each rollup is an aggregate of a
+ * source relation; the same definition gives the ingest's upsert (source = the scan_events rows
+ * its INSERT … RETURNING just inserted, so a re-delivered batch adds nothing), the rebuild (source =
+ * all of a campaign's rows) and the audit's recomputation. The hourly rollups are sums over a scan
+ * summary of the source, the device counts sums over the device states the device upsert changed. Hours are UTC (date_bin on the epoch,
  * independent of the session's TimeZone); days are campaign-local.
  */
 
@@ -18,7 +19,7 @@ export interface Rollup {
   select(source: string): string;
 }
 
-/** The columns a scan rollup reads from its source (scan_events' names). */
+/** The columns the scan summary and the device rollup read from their source (scan_events' names). */
 export const scanSourceColumns = 'campaign_id, scanned_at, batch_id, region, outcome, replay, tier_id, reason_mask, device_id';
 /** The columns a review rollup reads from its source (review_decisions' names, tier_id never null). */
 export const reviewSourceColumns = 'campaign_id, decided_at, tier_id, decision';
@@ -29,13 +30,26 @@ const hourOf = (column: string) => `date_bin('1 hour', ${column}, timestamptz '1
 /** reason_mask bits 0..30 (core/scan/reasons.ts uses the low ones) */
 const highestReasonBit = 30;
 
-export const scanRollups: readonly Rollup[] = [
+/**
+ * Scans counted per UTC hour, batch, region, outcome, replay, tier and reason mask: a few dozen
+ * rows for a batch of thousands, from which each hourly rollup is a sum. Unknown region and tier
+ * are '' (they are part of the rollups' keys).
+ */
+export const scanSummary = (source: string) => `
+  SELECT campaign_id, ${hourOf('scanned_at')} AS hour, batch_id, coalesce(region, '') AS region, outcome, replay,
+    coalesce(tier_id, '') AS tier_id, reason_mask, count(*) AS scans
+  FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+const scanSummaryTable = `(campaign_id text, hour timestamptz, batch_id integer, region text, outcome smallint, replay boolean,
+  tier_id text, reason_mask integer, scans bigint)`;
+
+/** The hourly rollups, each a sum over a scan summary (`source`). */
+export const summaryRollups: readonly Rollup[] = [
   {
     table: 'analytics_hourly',
     key: ['campaign_id', 'hour', 'batch_id', 'region', 'outcome', 'replay', 'tier_id'],
     measures: [{ name: 'scans', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, ${hourOf('scanned_at')}, batch_id, coalesce(region, ''), outcome, replay, coalesce(tier_id, ''), count(*)
+      SELECT campaign_id, hour, batch_id, region, outcome, replay, tier_id, sum(scans)::bigint
       FROM ${source} GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   },
   {
@@ -45,7 +59,7 @@ export const scanRollups: readonly Rollup[] = [
     key: ['campaign_id', 'hour', 'outcome', 'replay', 'tier_id'],
     measures: [{ name: 'scans', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, ${hourOf('scanned_at')}, outcome, replay, coalesce(tier_id, ''), count(*)
+      SELECT campaign_id, hour, outcome, replay, tier_id, sum(scans)::bigint
       FROM ${source} GROUP BY 1, 2, 3, 4, 5`,
   },
   {
@@ -57,46 +71,52 @@ export const scanRollups: readonly Rollup[] = [
       { name: 'codes_redeemed', merge: 'sum' },
     ],
     select: (source) => `
-      SELECT campaign_id, ${hourOf('scanned_at')}, batch_id, coalesce(region, ''), count(*), count(*) FILTER (WHERE ${redeemed})
+      SELECT campaign_id, hour, batch_id, region, sum(scans)::bigint, coalesce(sum(scans) FILTER (WHERE ${redeemed}), 0)::bigint
       FROM ${source} GROUP BY 1, 2, 3, 4`,
   },
   {
     table: 'analytics_hourly_reasons',
     key: ['campaign_id', 'hour', 'outcome', 'reason'],
     measures: [{ name: 'scans', merge: 'sum' }],
-    // each flagged row times each bit, in one pass over the source (as a lateral join, the planner
-    // put the bits outside and read the source once per bit: 31 passes)
+    // each flagged summary row times each bit, in one pass over the source (as a lateral join, the
+    // planner put the bits outside and read the source once per bit: 31 passes)
     select: (source) => `
-      SELECT campaign_id, hour, outcome, bit, count(*)
-      FROM (SELECT campaign_id, ${hourOf('scanned_at')} AS hour, outcome, reason_mask, generate_series(0, ${highestReasonBit}) AS bit FROM ${source} WHERE reason_mask <> 0) flagged
+      SELECT campaign_id, hour, outcome, bit, sum(scans)::bigint
+      FROM (SELECT campaign_id, hour, outcome, reason_mask, scans, generate_series(0, ${highestReasonBit}) AS bit FROM ${source} WHERE reason_mask <> 0) flagged
       WHERE reason_mask & (1 << bit) <> 0 GROUP BY 1, 2, 3, 4`,
-  },
-  {
-    table: 'analytics_devices',
-    key: ['campaign_id', 'device_id'],
-    measures: [
-      { name: 'first_seen', merge: 'min' },
-      { name: 'last_seen', merge: 'max' },
-      { name: 'days', merge: 'union', previous: true },
-      { name: 'scans', merge: 'sum' },
-      { name: 'codes_redeemed', merge: 'sum', previous: true },
-      { name: 'prizes', merge: 'concat', previous: true },
-    ],
-    select: (source) => `
-      SELECT s.campaign_id, s.device_id, min(s.scanned_at), max(s.scanned_at),
-        array_agg(DISTINCT (s.scanned_at AT TIME ZONE c.time_zone)::date ORDER BY (s.scanned_at AT TIME ZONE c.time_zone)::date),
-        count(*), count(*) FILTER (WHERE ${redeemed}), coalesce(array_agg(s.tier_id ORDER BY s.tier_id) FILTER (WHERE ${prizeReserved}), '{}')
-      FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id GROUP BY 1, 2`,
   },
 ];
 
-/** The columns a device rollup reads from its source: device states, each counted `weight` times (±1). */
-export const deviceStateColumns = 'campaign_id, weight, days, codes_redeemed, prizes';
+/** One row per device, from the scans themselves (`source`): the only rollup a batch writes a row per device of. */
+export const deviceStateRollup: Rollup = {
+  table: 'analytics_devices',
+  key: ['campaign_id', 'device_id'],
+  measures: [
+    { name: 'first_seen', merge: 'min' },
+    { name: 'last_seen', merge: 'max' },
+    { name: 'days', merge: 'union', previous: true },
+    { name: 'scans', merge: 'sum' },
+    { name: 'codes_redeemed', merge: 'sum', previous: true },
+    { name: 'prizes', merge: 'concat', previous: true },
+  ],
+  // Most devices of a batch scanned on one day and reserved at most one prize: their arrays need
+  // no sorting, and a plain array_agg spares each group the sort an ordered aggregate runs.
+  select: (source) => `
+    SELECT campaign_id, device_id, min(scanned_at), max(scanned_at),
+      CASE WHEN min(day) = max(day) THEN ARRAY[min(day)] ELSE ARRAY(SELECT DISTINCT d FROM unnest(array_agg(day)) d ORDER BY d) END,
+      count(*), count(*) FILTER (WHERE ${redeemed}),
+      CASE WHEN count(*) FILTER (WHERE ${prizeReserved}) <= 1 THEN coalesce(array_agg(tier_id) FILTER (WHERE ${prizeReserved}), '{}')
+        ELSE ARRAY(SELECT t FROM unnest(array_agg(tier_id) FILTER (WHERE ${prizeReserved})) t ORDER BY t) END
+    FROM (SELECT s.campaign_id, s.device_id, s.scanned_at, (s.scanned_at AT TIME ZONE c.time_zone)::date AS day, s.outcome, s.replay, s.tier_id
+          FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id) scans
+    GROUP BY 1, 2`,
+};
 
 /**
- * Counts over devices, added up from device states: the states a batch gave its devices (+1)
- * and the states it replaced (−1), so a device moves between rows as its scans change; a
- * rebuild or an audit counts the stored devices (+1).
+ * Counts over devices, added up from device states (campaign_id, weight, days, codes_redeemed,
+ * prizes), each counted `weight` times (±n): the states a batch gave its devices and those it
+ * replaced, so a device moves between rows as its scans change; a rebuild or an audit counts the
+ * stored devices (+1).
  */
 export const deviceRollups: readonly Rollup[] = [
   {
@@ -104,7 +124,7 @@ export const deviceRollups: readonly Rollup[] = [
     key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed'],
     measures: [{ name: 'devices', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, sum(weight)
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, sum(weight)::bigint
       FROM ${source} GROUP BY 1, 2, 3, 4 HAVING sum(weight) <> 0`,
   },
   {
@@ -112,7 +132,7 @@ export const deviceRollups: readonly Rollup[] = [
     key: ['campaign_id', 'first_day', 'last_day', 'codes_redeemed', 'tier_id'],
     measures: [{ name: 'prizes', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, tier_id, sum(weight)
+      SELECT campaign_id, days[1], days[cardinality(days)], codes_redeemed, tier_id, sum(weight)::bigint
       FROM ${source}, unnest(prizes) tier_id GROUP BY 1, 2, 3, 4, 5 HAVING sum(weight) <> 0`,
   },
   {
@@ -120,10 +140,11 @@ export const deviceRollups: readonly Rollup[] = [
     key: ['campaign_id', 'after_day', 'before_day'],
     measures: [{ name: 'devices', merge: 'sum' }],
     select: (source) => `
-      SELECT campaign_id, days[i], days[i + 1], sum(weight)
+      SELECT campaign_id, days[i], days[i + 1], sum(weight)::bigint
       FROM ${source}, generate_series(1, cardinality(days) - 1) i WHERE days[i + 1] > days[i] + 1 GROUP BY 1, 2, 3 HAVING sum(weight) <> 0`,
   },
 ];
+const deviceStatesTable = '(campaign_id text, weight bigint, days date[], codes_redeemed bigint, prizes text[])';
 
 export const reviewRollups: readonly Rollup[] = [
   {
@@ -135,7 +156,7 @@ export const reviewRollups: readonly Rollup[] = [
   },
 ];
 
-export const allRollups: readonly Rollup[] = [...scanRollups, ...deviceRollups, ...reviewRollups];
+export const allRollups: readonly Rollup[] = [...summaryRollups, deviceStateRollup, ...deviceRollups, ...reviewRollups];
 
 /** Arrays stay sorted (union: and distinct), so equal rollups are equal rows whatever the batches. */
 const mergeExpressions: Record<Merge, (stored: string, added: string) => string> = {
@@ -158,7 +179,9 @@ function merged(table: string, { name, merge, previous }: Rollup['measures'][num
 export function upsertRollup(rollup: Rollup, source: string): string {
   const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)];
   const order = rollup.key.map((_, i) => i + 1).join(', ');
-  const returning = rollup.measures.some((m) => m.previous) ? ' RETURNING *' : '';
+  // what a device rollup needs of each changed row: its new and its previous state
+  const returned = rollup.measures.flatMap((m) => (m.previous ? [m.name, `previous_${m.name}`] : []));
+  const returning = returned.length > 0 ? ` RETURNING campaign_id, ${returned.join(', ')}` : '';
   return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}
     ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returning}`;
 }
@@ -172,28 +195,68 @@ export function storedRollupRows(rollup: Rollup, columns: string): string {
   return `SELECT ${columns} FROM ${rollup.table} WHERE campaign_id = $1${counts ? ` AND (${rollup.measures.map((m) => `${m.name} <> 0`).join(' OR ')})` : ''}`;
 }
 
-/** The states the devices CTE gave its devices (+1) and those it replaced (−1). */
+/**
+ * The states the device upsert `devices` gave its devices (+1) and those it replaced (−1), counted
+ * per distinct state: a batch of 5,000 devices new today is two or three states.
+ */
 const changedDeviceStates = (devices: string) => `
-  SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${devices}
-  UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${devices} WHERE previous_days IS NOT NULL`;
+  SELECT campaign_id, sum(weight) AS weight, days, codes_redeemed, prizes FROM (
+    SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${devices}
+    UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${devices} WHERE previous_days IS NOT NULL
+  ) states GROUP BY campaign_id, days, codes_redeemed, prizes`;
 
 /** A campaign's stored devices as a device rollup source (audit). */
 export const campaignDevices = `SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM analytics_devices WHERE campaign_id = $1`;
 
-/**
- * Data-modifying CTEs (`rollup_0 AS (INSERT …), …`) that add `source`'s aggregates to each rollup;
- * appended to a WITH whose `source` CTE inserts (or selects) the rows.
- */
+/** Data-modifying CTEs (`name_0 AS (INSERT …)`, …) adding `source`'s aggregate to each rollup. */
+function upsertCtes(rollups: readonly Rollup[], source: string, name: string): string[] {
+  return rollups.map((rollup, i) => `${name}_${i} AS (${upsertRollup(rollup, source)})`);
+}
+const appended = (ctes: readonly string[]) => ctes.map((cte) => `, ${cte}`).join('');
+
+/** upsertCtes for reviews, appended to a WITH whose `source` CTE inserts (or selects) the decisions. */
 export function upsertRollupsFrom(rollups: readonly Rollup[], source: string): string {
-  return rollups.map((rollup, i) => `, rollup_${i} AS (${upsertRollup(rollup, source)})`).join('');
+  return appended(upsertCtes(rollups, source, 'rollup'));
 }
 
-/** upsertRollupsFrom for scans: the scan rollups, then the device rollups from what the devices' upsert returned. */
+/**
+ * Every scan rollup from `source` in one statement (the rebuild): the summary, its hourly sums,
+ * the device upsert and the device counts moved by what it returned.
+ */
 export function upsertScanRollupsFrom(source: string): string {
-  const devices = `rollup_${scanRollups.findIndex((r) => r.table === 'analytics_devices')}`;
-  const deviceCtes = deviceRollups.map((rollup, i) => `, device_rollup_${i} AS (${upsertRollup(rollup, 'device_states')})`).join('');
-  return `${upsertRollupsFrom(scanRollups, source)}, device_states AS (${changedDeviceStates(devices)})${deviceCtes}`;
+  return appended([
+    `summary AS (${scanSummary(source)})`,
+    ...upsertCtes(summaryRollups, 'summary', 'rollup'),
+    `devices AS (${upsertRollup(deviceStateRollup, source)})`,
+    `device_states AS (${changedDeviceStates('devices')})`,
+    ...upsertCtes(deviceRollups, 'device_states', 'device_rollup'),
+  ]);
 }
+
+/**
+ * The ingest adds a batch in two steps of one transaction. Staged with the events' insert: the
+ * device upsert (rows of this batch's devices only) and, into two session temp tables, the
+ * batch's scan summary and device state changes. Added just before COMMIT: the hourly and device
+ * counts from those few staged rows. The counts' rows (this hour's, today's spans) are the ones
+ * every concurrent batch of the campaign updates; taken last, their locks make the other writer
+ * wait for one short statement and a COMMIT, not for this batch's whole insert.
+ */
+export const createRollupStaging = [
+  `CREATE TEMP TABLE IF NOT EXISTS staged_scan_summary ${scanSummaryTable} ON COMMIT DELETE ROWS`,
+  `CREATE TEMP TABLE IF NOT EXISTS staged_device_states ${deviceStatesTable} ON COMMIT DELETE ROWS`,
+];
+
+/** CTEs appended to the WITH whose `source` CTE inserted the batch's scans (see createRollupStaging). */
+export function stageScanRollupsFrom(source: string): string {
+  return appended([
+    `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`,
+    `devices AS (${upsertRollup(deviceStateRollup, source)})`,
+    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
+  ]);
+}
+
+/** Adds what stageScanRollupsFrom staged to the counts (see createRollupStaging). */
+export const addStagedRollups = `WITH ${[...upsertCtes(summaryRollups, 'staged_scan_summary', 'rollup'), ...upsertCtes(deviceRollups, 'staged_device_states', 'device_rollup')].join(', ')} SELECT 1`;
 
 /**
  * Serialises a rebuild with the ingest, per campaign: each ingest transaction takes the shared
@@ -207,6 +270,8 @@ export const lockCampaignRollupsExclusive = `SELECT pg_advisory_xact_lock(hashte
 
 /** A campaign's scans as a rollup source (rebuild, audit). */
 export const campaignScans = `SELECT ${scanSourceColumns} FROM scan_events WHERE campaign_id = $1`;
+/** A campaign's scan summary: the source the hourly rollups are recomputed from (audit). */
+export const campaignScanSummary = scanSummary(`(${campaignScans}) campaign_scans`);
 /** A campaign's reviews as a rollup source; reviews ingested before migration 009 take their redemption's tier. */
 export const campaignReviews = `
   SELECT d.campaign_id, d.decided_at, coalesce(d.tier_id, r.tier_id, '') AS tier_id, d.decision

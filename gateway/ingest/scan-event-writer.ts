@@ -8,7 +8,7 @@ import type { IngestSink } from './batch-processor.js';
 import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import { writeReviews } from './review-writer.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
-import { lockCampaignRollupsShared, scanSourceColumns, upsertScanRollupsFrom } from '../../core/analytics/rollups.js';
+import { addStagedRollups, createRollupStaging, lockCampaignRollupsShared, scanSourceColumns, stageScanRollupsFrom } from '../../core/analytics/rollups.js';
 
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
@@ -42,10 +42,10 @@ const insertScanEvents = `
     tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights
   FROM ingest_staging`;
 
-/** With rollups: the insert becomes the `fresh` CTE whose rows every rollup adds up. */
+/** With rollups: the insert becomes the `fresh` CTE whose rows the rollups stage (core/analytics/rollups.ts createRollupStaging). */
 function insertScanEventsStatement(rollups: boolean, onConflict: string): string {
   if (!rollups) return `${insertScanEvents} ${onConflict}`;
-  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${upsertScanRollupsFrom('fresh')} SELECT 1`;
+  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${stageScanRollupsFrom('fresh')} SELECT 1`;
 }
 
 /**
@@ -130,7 +130,7 @@ export class ScanEventWriter implements IngestSink {
     let broken: Error | undefined;
     try {
       if (!this.stagingReady.has(client)) {
-        await client.query(createStaging);
+        for (const statement of [createStaging, ...createRollupStaging]) await client.query(statement);
         this.stagingReady.add(client);
       }
       await client.query('BEGIN');
@@ -140,6 +140,7 @@ export class ScanEventWriter implements IngestSink {
         await this.insertFromStaging(client);
       }
       await writeReviews(client, reviews, heldCodes(rows), this.options);
+      if (this.options.rollups && rows.length > 0) await client.query(addStagedRollups);
       await client.query('COMMIT');
     } catch (err) {
       // The connection may be mid-COPY or mid-transaction: drop it rather than reuse it.
@@ -155,9 +156,8 @@ export class ScanEventWriter implements IngestSink {
    * Almost every batch is new, and a plain INSERT costs Postgres about half of an
    * ON CONFLICT one; a batch that was written before (redelivered) fails the plain INSERT on its
    * first duplicate and is then inserted again skipping the rows that exist.
-   * Redemptions go first: the rollups' upserts lock rows that every concurrent batch of the
-   * campaign updates too (this hour's counts, today's device spans), so the other writer waits
-   * from them to this COMMIT; written last, they are held for the COMMIT alone.
+   * The statement that inserts the scan events stages their rollups; the counts are added by
+   * writeEvents just before COMMIT (core/analytics/rollups.ts createRollupStaging).
    */
   private async insertFromStaging(client: pg.PoolClient): Promise<void> {
     await client.query('SAVEPOINT fresh_rows');
