@@ -1,14 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { pack } from 'msgpackr';
 import { parseCampaign, type Campaign } from '../../config/campaign-schema.js';
 import { createCodeSigner, type CodeSigner } from '../codes/code-signer.js';
+import { newDeviceId } from '../scan/device-id.js';
+
 import { campaignKeys } from '../redis/keys.js';
 import { appendScan, redeemBatchKeys } from '../redis/redeem-batch.js';
 import { scriptCommands } from '../redis/scripts.js';
 import { packedCampaignParams, timeBuckets } from '../scan/campaign-params.js';
 import { mirrorBatches } from '../state/batch-mirror.js';
 import type { ScanAssessment, ScanDecision, ScanRequest } from '../scan/types.js';
+
+/** Tests mint device ids as the gateway does. */
+export { newDeviceId };
 
 /**
  * Scans for the decision script without HTTP or workers (its tests and benchmark): genuine codes
@@ -36,9 +40,6 @@ export function codeSource(batchId: number): () => FixtureCode {
   return () => ({ code: sign.sign(batchId, serial), batchId, serial: serial++ });
 }
 
-export function newDeviceId(): string {
-  return randomBytes(16).toString('base64url');
-}
 
 /**
  * A campaign open from a day before to ten days after FIXTURE_NOW, two tiers, rules out of the

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Packr } from 'msgpackr';
+import { newDeviceId } from '../scan/device-id.js';
 import { Outcome } from '../scan/outcomes.js';
 
 /**
@@ -34,7 +35,7 @@ export function scanEventMap(serial: number, overrides: EventMap = {}): EventMap
     code: fakeCode(7, serial),
     batch: 7,
     serial,
-    dev: randomBytes(16).toString('base64url'),
+    dev: newDeviceId(),
     ip: '203.0.113.9',
     o: Outcome.Won,
     t: 'gold',

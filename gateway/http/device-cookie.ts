@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { hmacSha256 } from '../../core/crypto/hmac-sha256.js';
+import { newDeviceId } from '../../core/scan/device-id.js';
 
 /** The consumer's device, as the signed `sgd` cookie says or as a fresh identity. */
 export interface DeviceIdentity {
@@ -30,7 +31,7 @@ function cookieValue(cookieHeader: string): string | undefined {
 }
 
 /**
- * Device cookies per ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id 16 random bytes and
+ * Device cookies per ARCHITECTURE.md: `sgd=<deviceId>.<mac>`, the id newDeviceId's 16 bytes and
  * the mac the first 16 bytes of HMAC-SHA-256(cookieKey, id), both base64url. A missing, malformed
  * or tampered cookie is never an error: the phone simply becomes a new device.
  */
@@ -54,7 +55,7 @@ export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceC
     identify(cookieHeader) {
       const known = cookieHeader === '' ? undefined : verified(cookieValue(cookieHeader));
       if (known !== undefined) return { deviceId: known, newDevice: false, setCookie: null };
-      const deviceId = randomBytes(16).toString('base64url');
+      const deviceId = newDeviceId();
       return { deviceId, newDevice: true, setCookie: cookieFor(deviceId) };
     },
     cookieFor,
