@@ -50,9 +50,9 @@ export const defaultRuleWeights = {
   device_velocity: 30,
   ip_velocity: 20,
   consumer_velocity: 30,
-  ip_device_farm: 60,
+  ip_device_farm: 80,
   serial_run: 80,
-  diverted_batch: 30,
+  diverted_batch: 55,
   // request-feature rules (workers)
   enumeration: 35,
   region_diversion: 25,
@@ -121,6 +121,11 @@ export const campaignSchema = z
         /** Distinct devices seen from one IP in this campaign above which the IP looks like a farm. */
         devicesPerIp: z.number().int().min(1).default(20),
         /**
+         * The same for a broadband or data-centre address (core/geo network type fixed or hosting):
+         * a home or office line carries a few phones, where a mobile carrier's NAT carries thousands.
+         */
+        devicesPerFixedIp: z.number().int().min(1).default(4),
+        /**
          * An address over devicesPerIp is a farm only while fewer than this share of its devices
          * this hour came back with their cookie: phones behind a carrier NAT or an office keep
          * their cookies and return, a farm's fresh devices never do.
@@ -147,7 +152,7 @@ export const campaignSchema = z
          */
         diversion: z
           .object({
-            minScans: z.number().int().min(1).default(10),
+            minScans: z.number().int().min(1).default(5),
             share: z.number().min(0).max(1).default(0.1),
           })
           .strict()

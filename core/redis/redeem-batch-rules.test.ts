@@ -67,6 +67,20 @@ describe('redeemBatch: ip_device_farm tells a farm from a shared address', () =>
     }
   });
 
+  it('a broadband or data-centre line is a farm past devicesPerFixedIp fresh devices; a mobile carrier address keeps devicesPerIp', async () => {
+    const { campaign, fresh } = await setup({ devicesPerFixedIp: 4 });
+    const next = spread(fresh);
+    const on = (ip: string, networkType: 'fixed' | 'hosting' | 'mobile') =>
+      Array.from({ length: 6 }, () => fixtureScan(campaign, next(), { ip, newDevice: true, place: { networkType, country: 'CN', region: 'CN-SH' } }));
+    const broadband = await decideScans(t.redis, t.prefix, campaign, on('116.228.1.9', 'fixed'));
+    expect(broadband.map((d) => d.reasonMask)).toEqual([0, 0, 0, 0, reasonBits.ip_device_farm, reasonBits.ip_device_farm]);
+    expect(broadband[4]?.outcome).toBe(Outcome.Blocked);
+    const dataCentre = await decideScans(t.redis, t.prefix, campaign, on('39.96.0.9', 'hosting'));
+    expect(dataCentre.filter((d) => d.reasonMask === reasonBits.ip_device_farm)).toHaveLength(2);
+    const carrier = await decideScans(t.redis, t.prefix, campaign, on('117.131.0.9', 'mobile'));
+    expect(carrier.every((d) => d.reasonMask === 0)).toBe(true);
+  });
+
   it('on a farm address, a device that came back with its cookie is not scored as a farm device', async () => {
     const { campaign, fresh } = await setup({});
     const next = spread(fresh);
@@ -147,7 +161,7 @@ describe('redeemBatch: diverted_batch tells a diverted batch from travellers', (
     fixtureScan(campaign, code, {}, { region, reasonMask: offRegion ? ip : 0, score: offRegion ? ipWeight : 0 });
 
   it('travellers spread over provinces are never a flow; goods turning up in one province are, from its tenth scan and a tenth of the batch', async () => {
-    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } } });
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } }, diversion: { minScans: 10, share: 0.1 } });
     const next = spread(fresh);
     const home = Array.from({ length: 60 }, () => placed(campaign, next(), 'CN-SH'));
     const travellers = ['CN-BJ', 'CN-GD', 'CN-ZJ', 'CN-JS', 'CN-SC', 'CN-BJ'].map((region) => placed(campaign, next(), region));
@@ -160,7 +174,19 @@ describe('redeemBatch: diverted_batch tells a diverted batch from travellers', (
     const last = decisions.at(-1);
     expect(reasonsFromMask(last?.reasonMask ?? 0)).toEqual(['ip_region_diversion', 'diverted_batch']);
     expect(last?.score).toBe(ipWeight + defaultRuleWeights.diverted_batch);
-    expect(last?.outcome).toBe(Outcome.Held);
+    expect(last?.outcome).toBe(Outcome.Blocked);
+  });
+
+  it('counts the scans it blocks in the flow, so blocking a flow does not shrink it under its share', async () => {
+    const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } }, diversion: { minScans: 3, share: 0.3 } });
+    const next = spread(fresh);
+    const opening = [placed(campaign, next(), 'CN-SH'), ...Array.from({ length: 3 }, () => placed(campaign, next(), 'CN-GD'))];
+    expect((await decideScans(t.redis, t.prefix, campaign, opening)).map((d) => d.outcome).at(-1)).toBe(Outcome.Blocked);
+    // home keeps scanning while the region is blocked: the blocked scans keep the region at its share
+    const later = Array.from({ length: 4 }, () => [placed(campaign, next(), 'CN-SH'), placed(campaign, next(), 'CN-GD')]).flat();
+    const decisions = await decideScans(t.redis, t.prefix, campaign, later);
+    expect(decisions.filter((_, i) => i % 2 === 1).map((d) => d.outcome)).toEqual([Outcome.Blocked, Outcome.Blocked, Outcome.Blocked, Outcome.Blocked]);
+    expect(await t.redis.hgetall(campaignKeys(t.prefix, campaign.id).regionFlows)).toMatchObject({ [String(BATCH)]: '12', [`${BATCH}|CN-GD`]: '7' });
   });
 
   it('needs the share too: ten scans from one province are no flow in a batch scanned mostly at home', async () => {
@@ -172,14 +198,14 @@ describe('redeemBatch: diverted_batch tells a diverted batch from travellers', (
     expect(decisions.filter((d) => (d.reasonMask & reasonBits.diverted_batch) !== 0)).toEqual([]);
   });
 
-  it('counts off-region scans with no known region together, and only scans that consumed their code', async () => {
+  it('counts off-region scans with no known region together, and only scans that consumed their code or that it blocked', async () => {
     const { campaign, fresh } = await setup({ rules: { serial_run: { enabled: false } }, diversion: { minScans: 3, share: 0.5 } });
     const next = spread(fresh);
     // a GPS location outside every campaign region: off-region (the worker's region_diversion), region unknown
     const nowhere = () => fixtureScan(campaign, next(), { newDevice: true }, { region: null, reasonMask: reasonBits.region_diversion, score: 25 });
     const blocked = fixtureScan(campaign, next(), { newDevice: true }, { region: null, reasonMask: reasonBits.region_diversion, score: 90 });
     const decisions = await decideScans(t.redis, t.prefix, campaign, [blocked, nowhere(), nowhere(), nowhere()]);
-    expect(decisions.map((d) => d.outcome)).toEqual([Outcome.Blocked, Outcome.Won, Outcome.Won, Outcome.Held]);
+    expect(decisions.map((d) => d.outcome)).toEqual([Outcome.Blocked, Outcome.Won, Outcome.Won, Outcome.Blocked]);
     expect(reasonsFromMask(decisions[3]?.reasonMask ?? 0)).toEqual(['region_diversion', 'diverted_batch']);
     expect(await t.redis.hgetall(campaignKeys(t.prefix, campaign.id).regionFlows)).toEqual({ [String(BATCH)]: '3', [`${BATCH}|?`]: '3' });
   });

@@ -7,7 +7,7 @@ import type { CampaignKeys } from './keys.js';
 /** The TypeScript side of redeemBatch-17.lua's contract: its KEYS, its scans, its reply. */
 
 /** Values per scan in ARGV[3] and per decision in the reply. */
-export const SCAN_FIELDS = 15;
+export const SCAN_FIELDS = 16;
 export const DECISION_FIELDS = 8;
 
 /** KEYS in the script's order; the bucketed ones are those of `buckets` (computed from the call's now). */
@@ -55,6 +55,7 @@ export function appendScan(scans: unknown[], request: ScanRequest, assessment: S
     located ? request.lon : false,
     clientNetwork(request.ip),
     request.userAgent.slice(0, USER_AGENT_KEPT_CHARS),
+    request.place?.networkType ?? '',
   );
 }
 

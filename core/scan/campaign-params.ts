@@ -50,6 +50,7 @@ export function buildCampaignParams(campaign: Campaign): Record<string, unknown>
     ipRate: fraud.ipScansPerMinute,
     consumerRate: fraud.deviceScansPerMinute,
     devicesPerIp: fraud.devicesPerIp,
+    devicesPerFixedIp: fraud.devicesPerFixedIp,
     returningShare: fraud.sharedAddressReturningShare,
     serialRun: { length: fraud.serialRun.length, gapMs: fraud.serialRun.gapSeconds * 1000 },
     diversion: { minScans: fraud.diversion.minScans, share: fraud.diversion.share, offRegionBits: reasonBits.region_diversion | reasonBits.ip_region_diversion },

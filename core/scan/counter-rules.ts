@@ -12,8 +12,9 @@ import type { FraudRuleName } from '../../config/campaign-schema.js';
  * - consumer_velocity: the consumer's redemption attempts (scans of unconsumed codes that pass
  *   window, activation and limits) in the last minute exceed deviceScansPerMinute;
  * - ip_device_farm: a fresh (cookieless) device on an address with more distinct devices than
- *   devicesPerIp this hour, of which fewer than sharedAddressReturningShare came back with
- *   their cookie: a farm. A carrier NAT or office is full of phones that return, so it is not one;
+ *   devicesPerIp this hour (devicesPerFixedIp on a broadband or data-centre address), of which
+ *   fewer than sharedAddressReturningShare came back with their cookie: a farm. A carrier NAT or
+ *   office is full of phones that return, so it is not one;
  * - serial_run: the code ends a run of serialRun.length consecutive serials of its batch, each
  *   consumed at most serialRun.gapSeconds after the one before, by more than one device;
  * - diverted_batch: the worker found the scan off its batch's region (region_diversion or

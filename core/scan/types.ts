@@ -25,7 +25,7 @@ export interface ScanRequest {
   readonly lon?: number;
   /** where the address is; absent: unknown (see AddressPlace) */
   readonly place?: AddressPlace;
-  /** forged-code answers recently given to this IP (the enumeration signal) */
+  /** forged codes sent with this device's cookie in the forged-code window (the enumeration signal) */
   readonly forgedAttempts: number;
   readonly receivedAt: number;
 }

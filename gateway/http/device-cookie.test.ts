@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createDeviceCookies } from './device-cookie.js';
+import { createDeviceCookies, deviceCookieValue } from './device-cookie.js';
 
 const key = randomBytes(32);
 const cookiePair = (setCookie: string | null) => (setCookie ?? '').split(';')[0] as string;
@@ -45,5 +45,12 @@ describe('device cookie', () => {
       expect(device.newDevice, header).toBe(true);
       expect(device.deviceId).not.toBe(id);
     }
+  });
+
+  it('reads the raw sgd value among other cookies without verifying it (the forged-code sender key)', () => {
+    expect(deviceCookieValue('theme=dark; sgd=abc.def ; other=1')).toBe('abc.def');
+    expect(deviceCookieValue('sgd=')).toBe('');
+    expect(deviceCookieValue('theme=dark')).toBeUndefined();
+    expect(deviceCookieValue('')).toBeUndefined();
   });
 });

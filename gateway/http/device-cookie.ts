@@ -22,7 +22,11 @@ const MAC_BYTES = 16;
 const MAX_AGE_SECONDS = 2 * 365 * 24 * 3600;
 const deviceIdPattern = /^[A-Za-z0-9_-]{22}$/;
 
-function cookieValue(cookieHeader: string): string | undefined {
+/**
+ * The raw `sgd` value of a Cookie header, unverified (undefined without one). Cheap: it keys a
+ * sender's forged codes (`ForgedLimiter`) without the HMAC that `identify` pays.
+ */
+export function deviceCookieValue(cookieHeader: string): string | undefined {
   for (const pair of cookieHeader.split(';')) {
     const eq = pair.indexOf('=');
     if (eq !== -1 && pair.slice(0, eq).trim() === COOKIE_NAME) return pair.slice(eq + 1).trim();
@@ -53,7 +57,7 @@ export function createDeviceCookies(cookieKey: Buffer, secure: boolean): DeviceC
 
   return {
     identify(cookieHeader) {
-      const known = cookieHeader === '' ? undefined : verified(cookieValue(cookieHeader));
+      const known = cookieHeader === '' ? undefined : verified(deviceCookieValue(cookieHeader));
       if (known !== undefined) return { deviceId: known, newDevice: false, setCookie: null };
       const deviceId = newDeviceId();
       return { deviceId, newDevice: true, setCookie: cookieFor(deviceId) };

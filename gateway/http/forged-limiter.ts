@@ -12,29 +12,37 @@ export interface ForgedBudgets {
   readonly campaignAlarmAt: number;
 }
 
+/**
+ * Whose forged codes these are: the raw value of the request's device cookie, unverified
+ * (`deviceCookieValue`). A forger cannot aim a count at a real phone without holding that phone's
+ * cookie (a made-up one is a counter of its own), and the forged path skips the cookie's HMAC,
+ * which cost it a quarter of its rate.
+ */
+export type SenderKey = string;
+
 export interface ForgedLimiter {
   /**
-   * Forged codes the device sent in its current window (the `enumeration` fraud feature); may be
-   * over, never under. Per device, not per address: behind a carrier NAT, one phone's typos are
+   * Forged codes the sender sent in its current window (the `enumeration` fraud feature); may be
+   * over, never under. Per sender, not per address: behind a carrier NAT, one phone's typos are
    * not its neighbours' history. A cookieless scan has no history of its own (0): what its
    * address sends is held back by the budgets below instead.
    */
-  attempts(device: string, now: number): number;
+  attempts(sender: SenderKey, now: number): number;
   /**
    * Counts one forged code from `ip` naming `campaign` (`UNATTRIBUTED` when it names none), and
-   * against `device` when the request carried a valid device cookie (else null); returns 0 while
+   * against `sender` when the request carried a device cookie (else null); returns 0 while
    * its host and network are within budget (answer it `invalid`), else the seconds until the
    * window ends (answer 429).
    */
-  record(ip: string, device: string | null, campaign: string, now: number): number;
+  record(ip: string, sender: SenderKey | null, campaign: string, now: number): number;
   /** Forged codes per campaign in the window, and the enumeration alarm. */
   campaigns(now: number): readonly CampaignForgedCount[];
   /** Memory of the per-address counts: fixed, whatever the number of addresses. */
   readonly bytes: number;
 }
 
-/** A device's counter in the sketch: the prefix keeps it apart from any address's. */
-const deviceUnit = (device: string) => `d:${device}`;
+/** A sender's counter in the sketch: the prefix keeps it apart from any address's. */
+const senderUnit = (sender: SenderKey) => `d:${sender}`;
 
 /** Counters per sketch row: 2 rows × 2^18 × 4 B = 2 MiB, enough to keep collisions rare under a flood from 100,000 addresses. */
 export const SKETCH_WIDTH = 2 ** 18;
@@ -60,14 +68,14 @@ export function createForgedLimiter(budgets: ForgedBudgets, sketchWidth = SKETCH
   }
 
   return {
-    attempts(device, now) {
+    attempts(sender, now) {
       roll(now);
-      return sketch.estimate(deviceUnit(device));
+      return sketch.estimate(senderUnit(sender));
     },
-    record(ip, device, campaign, now) {
+    record(ip, sender, campaign, now) {
       roll(now);
       alarm.record(campaign, now);
-      if (device !== null) sketch.add(deviceUnit(device));
+      if (sender !== null) sketch.add(senderUnit(sender));
       const { host, network } = addressUnits(ip);
       const hostCount = sketch.add(host);
       const networkCount = sketch.add(network);

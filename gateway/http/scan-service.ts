@@ -6,7 +6,7 @@ import { consumesCode } from '../../core/scan/outcomes.js';
 import type { AddressPlace, ScanAssessment, ScanDecision, ScanRequest } from '../../core/scan/types.js';
 import type { AssessQueue } from './assess-queue.js';
 import type { CampaignCatalog } from './campaign-catalog.js';
-import type { DeviceCookies } from './device-cookie.js';
+import { deviceCookieValue, type DeviceCookies } from './device-cookie.js';
 import { UNATTRIBUTED } from './enumeration-alarm.js';
 import type { ForgedLimiter } from './forged-limiter.js';
 import type { OutOfRangeCode } from './key-compromise-signal.js';
@@ -102,6 +102,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       return invalid();
     }
     const device = devices.identify(input.cookie);
+    const sender = deviceCookieValue(input.cookie);
     const place = deps.locate(input.ip);
     const request: ScanRequest = {
       code: code.code,
@@ -114,7 +115,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       userAgent: input.userAgent,
       ...(place !== undefined && { place }),
       ...(input.lat !== undefined && input.lon !== undefined ? { lat: input.lat, lon: input.lon } : {}),
-      forgedAttempts: device.newDevice ? 0 : limiter.attempts(device.deviceId, input.receivedAt),
+      forgedAttempts: device.newDevice || sender === undefined ? 0 : limiter.attempts(sender, input.receivedAt),
       receivedAt: input.receivedAt,
     };
     const assessment = await assessQueue.assess(campaign, { request, batchRegion: batch.region, honeypot: batch.honeypotSerials.has(code.serial) });
@@ -134,9 +135,7 @@ export function createScanService(deps: ScanServiceDeps): ScanService {
       deps.onForged();
       const claimedBatchId = verifier.claimedBatchId(input.rawCode);
       const campaignId = (claimedBatchId !== undefined && catalog.find(claimedBatchId)?.campaign.id) || UNATTRIBUTED;
-      // Only a cookie that verifies names a device: a made-up one cannot pin forgeries on a real phone.
-      const sender = input.cookie === '' ? null : devices.identify(input.cookie);
-      const retryAfterSeconds = limiter.record(input.ip, sender !== null && !sender.newDevice ? sender.deviceId : null, campaignId, input.receivedAt);
+      const retryAfterSeconds = limiter.record(input.ip, deviceCookieValue(input.cookie) ?? null, campaignId, input.receivedAt);
       return retryAfterSeconds > 0 ? { kind: 'rate_limited', retryAfterSeconds } : invalid();
     },
   };

@@ -1,6 +1,6 @@
 import { Unpackr } from 'msgpackr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { defaultRuleWeights, type Campaign } from '../../config/campaign-schema.js';
+import type { Campaign } from '../../config/campaign-schema.js';
 import { isScangateError } from '../../core/errors.js';
 import { decodeScanEvent } from '../ingest/event-decoder.js';
 import { campaignKeyPattern, campaignKeys } from '../../core/redis/keys.js';
@@ -301,11 +301,11 @@ describe('counter rules in the decision script', () => {
   });
 
   it('flags a fresh device on an IP behind which more than devicesPerIp devices that never came back scanned this hour, and holds at holdAt', async () => {
-    const s = await setup({ fraud: { holdAt: 40, blockAt: 99, deviceScansPerMinute: 100, ipScansPerMinute: 100, devicesPerIp: 2, rules: { serial_run: { enabled: false } } } });
+    const s = await setup({ fraud: { holdAt: 40, blockAt: 99, deviceScansPerMinute: 100, ipScansPerMinute: 100, devicesPerIp: 2, rules: { serial_run: { enabled: false }, ip_device_farm: { weight: 60 } } } });
     const ip = '198.51.100.9';
     const decisions = await s.decide([1, 2, 3].map(() => fixtureScan(s.campaign, s.fresh(), { ip, newDevice: true }, { score: 20, reasonMask: reasonBits.non_mobile_agent })));
     expect(decisions.map((d) => d.outcome)).toEqual([Outcome.Won, Outcome.Won, Outcome.Held]);
-    expect(decisions[2]).toMatchObject({ score: 20 + defaultRuleWeights.ip_device_farm, reasonMask: reasonBits.non_mobile_agent | reasonBits.ip_device_farm });
+    expect(decisions[2]).toMatchObject({ score: 80, reasonMask: reasonBits.non_mobile_agent | reasonBits.ip_device_farm });
     expect(await t.redis.hget(s.keys.ipDevices(Math.floor(FIXTURE_NOW / 3_600_000)), `#${ip}`)).toBe('3');
   });
 });

@@ -11,14 +11,15 @@
  * - legit phones are where their batch was shipped (the target's region): most behind a handful
  *   of mobile carrier-NAT addresses shared by many phones, some on other carrier addresses, a
  *   fifth on home broadband; one in 40 is a traveller on a carrier network in another province
- *   (a traveller that sends its location sends where it is);
+ *   (a traveller that sends its location sends where it is: a point in its address's province);
  * - cloners and leaked-file users are on mobile carrier addresses (the careful leaker in the
  *   batch's own region, so its addresses look like the buyers'); the naive one wherever the pool
  *   starts;
  * - the farm's emulators and headless browsers run half in data centres, half on broadband lines
  *   in the batch's region (residential lines rented for the purpose);
  * - diverters are the buyers of goods resold in one other province: carrier and broadband
- *   addresses there, sending their location as often as legit phones do (a third);
+ *   addresses there, sending their location (a point in that province) as often as legit phones
+ *   do (a third);
  * - enumerators come from data centres and broadband lines everywhere.
  * Both rule sets use the same addresses: their counters live in different campaigns.
  */
@@ -29,8 +30,8 @@ import { agentOf, EMULATOR_AGENTS, HEADLESS_AGENTS, PHONE_AGENTS } from './lib/a
 import { redeemsCode } from './lib/answers.js';
 import { config } from './lib/config.js';
 import { fraudReport, fraudSubmetrics, RULE_SETS } from './lib/fraud-report.js';
-import { addressFrom, broadbandNetworks, hostingNetworks, mobileNetworks, networksOf } from './lib/addresses.js';
-import { locationFarFrom, locationInside, splitPool, typo } from './lib/pools.js';
+import { addressFrom, broadbandNetworks, hostingNetworks, mobileNetworks, networkAt, networksOf, provinceBox } from './lib/addresses.js';
+import { locationInside, splitPool, typo } from './lib/pools.js';
 import { requireReady, requireTrustedForwardedFor } from './lib/ready.js';
 import { scan } from './lib/scan.js';
 import { commonOptions, sloThresholds } from './lib/slo.js';
@@ -129,7 +130,7 @@ export function legit() {
     const code = codes.take(3 * i + n);
     if (n === 0 && i % 20 === 0) scan(target.url, typo(code), phone);
     const bbox = target.region ? target.region.bbox : [0, 0, 1, 1];
-    const where = located ? (traveller ? locationFarFrom(bbox, i + n) : locationInside(bbox, i + n)) : undefined;
+    const where = located ? locationInside(traveller ? provinceBox(networkAt(awayMobile, i).region) : bbox, i + n) : undefined;
     const first = scan(target.url, code, phone, where);
     if (i % 4 === 0 && first.answer !== null && redeemsCode(first.answer)) {
       sleep(1);
@@ -160,23 +161,26 @@ export function enumerator() {
   scan(target.url, /** @type {string} */ (target.pools.forged[i % target.pools.forged.length]), { agent: agentOf(PHONE_AGENTS, i), jar: null, address: addressFrom(enumeratorNetworks, i % 4096) });
 }
 
-/** Device farms: cookieless, emulators and headless browsers, fast; three data-centre addresses and three broadband lines in the batch's region. */
+/**
+ * Device farms: cookieless, emulators and headless browsers, fast; three data-centre addresses and
+ * three broadband lines in the batch's region, the last hosts of their networks (a rented line is
+ * nobody's home: addressFrom(homeBroadband, slot) was also legit phone 4's address).
+ */
 export function farm() {
   const rules = rulesOfScenario();
   const i = exec.scenario.iterationInTest;
   const agent = i % 2 === 0 ? agentOf(EMULATOR_AGENTS, i) : agentOf(HEADLESS_AGENTS, i);
   const slot = Math.floor(i / 2) % 6;
-  const address = slot < 3 ? addressFrom(hostingNetworks, slot) : addressFrom(homeBroadband, slot);
+  const address = slot < 3 ? addressFrom(hostingNetworks, slot) : addressFrom(homeBroadband, homeBroadband.length * 253 + slot - 3);
   scan(targets[rules].url, pools[rules].farm.take(i), { agent, jar: null, address });
 }
 
-/** Diverters: genuine codes bought by phones in another province (goods resold there); a third send their location, as legit phones do. */
+/** Diverters: genuine codes bought by phones in another province (goods resold there); a third send their location there, as legit phones do. */
 export function diverter() {
   const rules = rulesOfScenario();
   const target = targets[rules];
   const i = exec.scenario.iterationInTest;
-  const bbox = target.region ? target.region.bbox : [0, 0, 1, 1];
-  const where = i % 3 === 0 ? locationFarFrom(bbox, i) : undefined;
+  const where = i % 3 === 0 ? locationInside(provinceBox(DIVERTED_TO), i) : undefined;
   scan(target.url, pools[rules].diverter.take(i), { agent: agentOf(PHONE_AGENTS, i), jar: new CookieJar(), address: addressFrom(divertedTo, i) }, where);
 }
 

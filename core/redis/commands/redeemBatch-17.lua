@@ -31,9 +31,10 @@
                             10-minute window, and of those blocked with reason serial_run (the serial_run rule)
     KEYS[16] serialRunsPrev the same hash of the previous window (read only)
     KEYS[17] regionFlows    hash "<batch>" -> codes of the batch consumed by scans with a place (a
-                            region, or off the batch's region), "<batch>|<region>" -> of them from
-                            that region ("?": off-region, nowhere known); the campaign's whole life
-                            (the diverted_batch rule; not rebuilt from Postgres)
+                            region, or off the batch's region), and scans the diverted_batch rule
+                            blocked, "<batch>|<region>" -> of them from that region ("?":
+                            off-region, nowhere known); the campaign's whole life (the
+                            diverted_batch rule; not rebuilt from Postgres)
 
     ARGV[1]  msgpack map, the campaign's params:
                startsAt, endsAt      the window in ms: startsAt <= now < endsAt
@@ -42,6 +43,8 @@
                deviceRate, ipRate    scans per minute from one device / IP above which a rule fires
                consumerRate          redemption attempts per minute by one consumer, likewise
                devicesPerIp          distinct devices per IP per hour above which the IP may be a farm
+               devicesPerFixedIp     the same for a broadband or data-centre address (network type
+                                     fixed or hosting): a home or office line has a few phones
                returningShare        ... unless at least this share of them came back with their cookie
                serialRun             { length, gapMs }: the serial_run rule's run
                diversion             { minScans, share, offRegionBits }: the diverted_batch rule;
@@ -56,12 +59,13 @@
                minuteMs              width of a velocity bucket
                ttl                   { minute, hour, day }: seconds the bucketed keys live
     ARGV[2]  now, ms
-    ARGV[3]  msgpack flat array, 15 values per scan:
+    ARGV[3]  msgpack flat array, 16 values per scan:
                code, batchId, serial, deviceId, ip, workerScore (0-100), workerReasonMask,
                drawnTierIndex (-1: no prize), newDevice (0|1), uaClass, region ("" unknown),
                lat, lon (false unknown), network (the IP's /24, or /64 for IPv6),
                userAgent (the raw header, capped by the caller; kept only in held and blocked
-               events, the ones the fraud team reads, so the stream does not carry it for every scan)
+               events, the ones the fraud team reads, so the stream does not carry it for every scan),
+               networkType (the address's, core/geo: "mobile", "fixed", "hosting", ...; "" unknown)
 
   Output:
     -1  EPOCH_MISSING: nothing decided, nothing written
@@ -226,6 +230,12 @@ local function isBanned(base)
   return banned
 end
 
+-- One more scan of the batch with a place, from the flow's region.
+local function countFlow(batchId, flowField)
+  rcall("HINCRBY", KEYS[17], batchId, "1")
+  rcall("HINCRBY", KEYS[17], flowField, "1")
+end
+
 local function decide(base)
   local code, batchId, device, ip = scans[base + 1], scans[base + 2], scans[base + 4], scans[base + 5]
   local score, mask, drawn = scans[base + 6], scans[base + 7], scans[base + 8]
@@ -285,8 +295,12 @@ local function decide(base)
   score, mask = applyRule(ipScans > params.ipRate, rules.ip_velocity, score, mask)
   score, mask = applyRule(attempts > params.consumerRate, rules.consumer_velocity, score, mask)
   -- A fresh device on an address full of devices that never come back: phones behind a carrier
-  -- NAT keep their cookies and return, a farm's cookieless devices do not.
-  local farm = newDevice and ipDevices > params.devicesPerIp and returningDevices < params.returningShare * ipDevices
+  -- NAT keep their cookies and return, a farm's cookieless devices do not. A broadband or
+  -- data-centre line is full sooner: a household has a few phones, a mobile carrier's NAT thousands.
+  local networkType = scans[base + 16]
+  local fixedLine = networkType == "fixed" or networkType == "hosting"
+  local devicesAllowed = fixedLine and params.devicesPerFixedIp or params.devicesPerIp
+  local farm = newDevice and ipDevices > devicesAllowed and returningDevices < params.returningShare * ipDevices
   score, mask = applyRule(farm, rules.ip_device_farm, score, mask)
   local serial = scans[base + 3]
   if rules.serial_run then
@@ -295,6 +309,7 @@ local function decide(base)
   -- Where the batch's goods turn up: one traveller off the batch's region is noise, a region that
   -- takes a large share of the batch is a flow (diverted goods, bought there).
   local flowField
+  local scoreBeforeDiversion = score
   if rules.diverted_batch then
     local offRegion = bit.band(scans[base + 7], params.diversion.offRegionBits) ~= 0
     local region = scans[base + 11]
@@ -316,6 +331,11 @@ local function decide(base)
       rememberSerial(KEYS[15], batchId, serial, device, now)
       consumedAny = true
     end
+    -- Likewise a scan that diverted_batch alone blocked is still the batch's goods turning up in
+    -- that region: uncounted, the flow would shrink under its share and let the next one through.
+    if flowField and scoreBeforeDiversion < params.blockAt and bit.band(mask, rules.diverted_batch[1]) ~= 0 then
+      countFlow(batchId, flowField)
+    end
     record(base, OUTCOME_BLOCKED, -1, 0, mask, score)
     return
   end
@@ -334,8 +354,7 @@ local function decide(base)
   rcall("HINCRBY", KEYS[8], device, "1")
   rememberSerial(KEYS[15], batchId, serial, device, now)
   if flowField then
-    rcall("HINCRBY", KEYS[17], batchId, "1")
-    rcall("HINCRBY", KEYS[17], flowField, "1")
+    countFlow(batchId, flowField)
   end
   consumedAny = true
 end

@@ -58,6 +58,33 @@ export const hostingNetworks = [
   { network: '2409:8c1e:0:0', region: 'CN-SH', carrier: 'China Mobile' },
 ];
 
+/**
+ * A box well inside each province the pools use, [minLon, minLat, maxLon, maxLat]: where a phone on
+ * that province's addresses is when it sends its location. Inner boxes, not borders: a point in
+ * one must not fall in a neighbour's campaign box (CN-ZJ's stops south of CN-SH's).
+ * @type {Readonly<Record<string, readonly [number, number, number, number]>>}
+ */
+export const provinceBoxes = {
+  'CN-SH': [121.0, 30.8, 121.9, 31.6],
+  'CN-BJ': [115.8, 39.6, 117.2, 40.8],
+  'CN-GD': [111.0, 21.5, 116.0, 24.5],
+  'CN-ZJ': [118.5, 27.2, 121.5, 30.0],
+  'CN-SC': [101.0, 27.5, 107.5, 32.5],
+};
+
+/** @param {string} region @returns {readonly [number, number, number, number]} */
+export function provinceBox(region) {
+  const box = provinceBoxes[region];
+  if (box === undefined) throw new Error(`no location box for ${region}: add one to provinceBoxes`);
+  return box;
+}
+
+/**
+ * The network the n-th address of a pool is in (as addressFrom picks it).
+ * @param {readonly AddressNetwork[]} pool @param {number} n a whole number ≥ 0
+ */
+export const networkAt = (pool, n) => /** @type {AddressNetwork} */ (pool[n % pool.length]);
+
 /** The pools by the network type core/geo gives their addresses. */
 export const addressPools = { mobile: mobileNetworks, fixed: broadbandNetworks, hosting: hostingNetworks };
 
@@ -68,7 +95,7 @@ export const addressPools = { mobile: mobileNetworks, fixed: broadbandNetworks, 
  * @param {readonly AddressNetwork[]} pool @param {number} n a whole number ≥ 0
  */
 export function addressFrom(pool, n) {
-  const entry = /** @type {AddressNetwork} */ (pool[n % pool.length]);
+  const entry = networkAt(pool, n);
   const host = Math.floor(n / pool.length);
   return entry.network.indexOf(':') === -1 ? `${entry.network}.${(host % 254) + 1}` : `${entry.network}:0:0:0:${(host + 1).toString(16)}`;
 }

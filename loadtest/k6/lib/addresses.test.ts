@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openGeoLocator, type GeoLocator } from '../../../core/geo/geo-locator.js';
-import { addressFrom, addressPools, broadbandNetworks, hostingNetworks, mobileNetworks, networksOf } from './addresses.js';
+import { addressFrom, addressPools, broadbandNetworks, hostingNetworks, mobileNetworks, networksOf, provinceBoxes } from './addresses.js';
 
 let geo: GeoLocator;
 beforeAll(async () => {
@@ -32,6 +32,17 @@ describe('the fraud mix address pools', () => {
     expect(new Set(mobileNetworks.map((network) => network.region)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(broadbandNetworks.map((network) => network.region)).size).toBeGreaterThanOrEqual(5);
     expect(new Set(hostingNetworks.map((network) => network.carrier)).size).toBeGreaterThanOrEqual(6);
+  });
+
+  it('have a location box for every province of the mobile and broadband pools, inside no other province`s box', () => {
+    const inside = ([minLon, minLat, maxLon, maxLat]: readonly number[], lon: number, lat: number) => lon >= minLon! && lon <= maxLon! && lat >= minLat! && lat <= maxLat!;
+    for (const network of [...mobileNetworks, ...broadbandNetworks]) expect(provinceBoxes).toHaveProperty([network.region]);
+    for (const [region, box] of Object.entries(provinceBoxes)) {
+      const corners = [[box[0], box[1]], [box[0], box[3]], [box[2], box[1]], [box[2], box[3]]] as const;
+      for (const [other, otherBox] of Object.entries(provinceBoxes)) {
+        if (other !== region) expect(corners.some(([lon, lat]) => inside(otherBox, lon, lat))).toBe(false);
+      }
+    }
   });
 
   it('pick the networks of a region, or of every other region', () => {

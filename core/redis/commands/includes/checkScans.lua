@@ -9,7 +9,7 @@
   Output:
     the number of scans, or nil and the 1-based position of the first malformed scan
 ]]
-local SCAN_FIELDS = 15
+local SCAN_FIELDS = 16
 
 local function isCount(value)
   return type(value) == "number" and value >= 0 and value == math.floor(value)
@@ -34,6 +34,7 @@ local function checkScans(scans, maxTier)
       and type(scans[base + 10]) == "string" and type(scans[base + 11]) == "string"
       and isCoordinate(scans[base + 12]) and isCoordinate(scans[base + 13])
       and type(scans[base + 14]) == "string" and type(scans[base + 15]) == "string"
+      and type(scans[base + 16]) == "string"
     if not ok then
       return nil, base / SCAN_FIELDS + 1
     end
