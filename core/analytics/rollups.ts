@@ -20,7 +20,7 @@ export interface Rollup {
 }
 
 /** The columns the scan summary and the device rollup read from their source (scan_events' names). */
-export const scanSourceColumns = 'campaign_id, scanned_at, batch_id, region, outcome, replay, tier_id, reason_mask, device_id';
+export const scanSourceColumns = 'campaign_id, scanned_at, batch_id, region, outcome, replay, tier_id, reason_mask, device_id, new_device';
 /** The columns a review rollup reads from its source (review_decisions' names, tier_id never null). */
 export const reviewSourceColumns = 'campaign_id, decided_at, tier_id, decision';
 
@@ -177,13 +177,21 @@ function merged(table: string, { name, merge, previous }: Rollup['measures'][num
  * order, so concurrent batches lock shared rows in the same order (no deadlock between them).
  */
 export function upsertRollup(rollup: Rollup, source: string): string {
+  return `${insertRollup(rollup, source)}
+    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returningStates(rollup)}`;
+}
+
+/** INSERT of `source`'s aggregate in key order, without the upsert's ON CONFLICT. */
+function insertRollup(rollup: Rollup, source: string): string {
   const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)];
   const order = rollup.key.map((_, i) => i + 1).join(', ');
-  // what a device rollup needs of each changed row: its new and its previous state
+  return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}`;
+}
+
+/** What a device rollup needs of each changed row: its new and its previous state. */
+function returningStates(rollup: Rollup): string {
   const returned = rollup.measures.flatMap((m) => (m.previous ? [m.name, `previous_${m.name}`] : []));
-  const returning = returned.length > 0 ? ` RETURNING campaign_id, ${returned.join(', ')}` : '';
-  return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}
-    ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returning}`;
+  return returned.length > 0 ? ` RETURNING campaign_id, ${returned.join(', ')}` : '';
 }
 
 /**
@@ -196,13 +204,16 @@ export function storedRollupRows(rollup: Rollup, columns: string): string {
 }
 
 /**
- * The states the device upsert `devices` gave its devices (+1) and those it replaced (−1), counted
- * per distinct state: a batch of 5,000 devices new today is two or three states.
+ * The states the device writes (CTEs returning returningStates) gave their devices (+1) and those
+ * they replaced (−1), counted per distinct state: a batch of 5,000 devices new today is two or
+ * three states.
  */
-const changedDeviceStates = (devices: string) => `
-  SELECT campaign_id, sum(weight) AS weight, days, codes_redeemed, prizes FROM (
-    SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${devices}
-    UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${devices} WHERE previous_days IS NOT NULL
+const changedDeviceStates = (...devices: string[]) => `
+  SELECT campaign_id, sum(weight) AS weight, days, codes_redeemed, prizes FROM (${devices
+    .map((written) => `
+    SELECT campaign_id, 1 AS weight, days, codes_redeemed, prizes FROM ${written}
+    UNION ALL SELECT campaign_id, -1, previous_days, previous_codes_redeemed, previous_prizes FROM ${written} WHERE previous_days IS NOT NULL`)
+    .join('\n    UNION ALL')}
   ) states GROUP BY campaign_id, days, codes_redeemed, prizes`;
 
 /** A campaign's stored devices as a device rollup source (audit). */
@@ -246,12 +257,31 @@ export const createRollupStaging = [
   `CREATE TEMP TABLE IF NOT EXISTS staged_device_states ${deviceStatesTable} ON COMMIT DELETE ROWS`,
 ];
 
-/** CTEs appended to the WITH whose `source` CTE inserted the batch's scans (see createRollupStaging). */
-export function stageScanRollupsFrom(source: string): string {
+/**
+ * CTEs appended to the WITH whose `source` CTE inserted the batch's scans (see createRollupStaging).
+ * `mintedDevicesAreNew`: a device id minted for this batch's scan (new_device: the phone came
+ * without a cookie) cannot have a row yet, so its row is a plain INSERT, sparing the upsert's
+ * check and confirmation (about a third of the device write, most of a batch's devices being new).
+ * Should another writer have committed it first (the same phone's next scans, in a concurrent
+ * batch), the INSERT fails with a unique violation and the caller writes the batch again with
+ * `false`: every device upserted.
+ */
+export function stageScanRollupsFrom(source: string, mintedDevicesAreNew: boolean): string {
+  const staged = (source: string) => `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`;
+  if (!mintedDevicesAreNew)
+    return appended([
+      staged(source),
+      `devices AS (${upsertRollup(deviceStateRollup, source)})`,
+      `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
+    ]);
+  const minted = `SELECT 1 FROM ${source} m WHERE m.new_device AND m.campaign_id = s.campaign_id AND m.device_id = s.device_id`;
   return appended([
-    `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`,
-    `devices AS (${upsertRollup(deviceStateRollup, source)})`,
-    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
+    staged(source),
+    `minted_scans AS (SELECT * FROM ${source} s WHERE EXISTS (${minted}))`,
+    `known_scans AS (SELECT * FROM ${source} s WHERE NOT EXISTS (${minted}))`,
+    `minted_devices AS (${insertRollup(deviceStateRollup, 'minted_scans')}${returningStates(deviceStateRollup)})`,
+    `known_devices AS (${upsertRollup(deviceStateRollup, 'known_scans')})`,
+    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('minted_devices', 'known_devices')})`,
   ]);
 }
 

@@ -396,6 +396,50 @@ describe('device spans and gaps', () => {
   });
 });
 
+describe('devices minted for a scan', () => {
+  it('are inserted plainly; one that another batch already wrote sends the batch round again, and every device is counted once', async () => {
+    const h = await createIngestHarness();
+    try {
+      const campaign = 'minted';
+      await applyCampaign(h.pool, decisionCampaign(campaign, { window: { startsAt: new Date(T0 - day).toISOString(), endsAt: new Date(T0 + 10 * day).toISOString(), timeZone: 'Asia/Shanghai' } }), 'test');
+      const [fresh, known, early] = [deviceId(10), deviceId(11), deviceId(12)];
+      const at = T0 + hour;
+      // batch 1: a known device (cookie) and the next scan of `early`, which another writer got first;
+      // batch 2: two devices minted for their first scans (no cookie) beside the known device, and
+      // `early`'s first scan, minted too but already written by batch 1
+      const batches: EventMap[][] = [
+        [scanEventMap(1, { at, dev: known, nd: 0 }), scanEventMap(2, { at, dev: early, nd: 0 })],
+        [scanEventMap(3, { at, dev: fresh, nd: 1 }), scanEventMap(4, { at, dev: fresh, nd: 0, t: '', o: Outcome.NoPrize }), scanEventMap(5, { at, dev: known, nd: 0 })],
+        [scanEventMap(6, { at, dev: early, nd: 1 })],
+      ];
+      const stream = h.stream(campaign);
+      const writer = new ScanEventWriter(h.pool, ensureScanEventPartitions);
+      for (const maps of batches) {
+        await h.t.redis.del(stream.key);
+        await appendScanEvents(h.t.redis, stream.key, maps);
+        const entries = (await h.t.redis.xrangeBuffer(stream.key, '-', '+')).map(([id, fields]): StreamEntry => ({ stream, id: id.toString(), fields, deliveries: 1 }));
+        await writer.writeEvents(entries.map((e) => decodeEvent(campaign, e.id, eventPayload(e))));
+      }
+      const { rows } = await h.pool.query<{ device_id: string; scans: string; codes_redeemed: string; prizes: string[] }>(
+        'SELECT device_id, scans, codes_redeemed, prizes FROM analytics_devices WHERE campaign_id = $1 ORDER BY scans, device_id',
+        [campaign],
+      );
+      expect(rows.map((r) => [r.device_id, Number(r.scans), Number(r.codes_redeemed), r.prizes]).sort()).toEqual(
+        [
+          [early, 2, 2, ['gold', 'gold']],
+          [fresh, 2, 2, ['gold']],
+          [known, 2, 2, ['gold', 'gold']],
+        ].sort(),
+      );
+      expect(await h.count('SELECT sum(devices) AS n FROM analytics_device_spans WHERE campaign_id = $1', [campaign])).toBe(3);
+      expect(await h.count('SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1', [campaign])).toBe(6);
+      expect((await compareRollups(h.pool, campaign)).differences).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('live numbers', () => {
   it('reads the outcomes, issued and held hashes of the campaign, labelled with source and time', async () => {
     const h = await createIngestHarness();

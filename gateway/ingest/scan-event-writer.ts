@@ -42,10 +42,15 @@ const insertScanEvents = `
     tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights
   FROM ingest_staging`;
 
-/** With rollups: the insert becomes the `fresh` CTE whose rows the rollups stage (core/analytics/rollups.ts createRollupStaging). */
-function insertScanEventsStatement(rollups: boolean, onConflict: string): string {
+/**
+ * With rollups: the insert becomes the `fresh` CTE whose rows the rollups stage
+ * (core/analytics/rollups.ts createRollupStaging). The first attempt inserts plainly, new devices
+ * too; the second (the batch met a unique violation) skips what exists and upserts every device.
+ */
+function insertScanEventsStatement(rollups: boolean, attempt: 'first' | 'again'): string {
+  const onConflict = attempt === 'first' ? '' : 'ON CONFLICT DO NOTHING';
   if (!rollups) return `${insertScanEvents} ${onConflict}`;
-  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${stageScanRollupsFrom('fresh')} SELECT 1`;
+  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${stageScanRollupsFrom('fresh', attempt === 'first')} SELECT 1`;
 }
 
 /**
@@ -154,8 +159,9 @@ export class ScanEventWriter implements IngestSink {
 
   /**
    * Almost every batch is new, and a plain INSERT costs Postgres about half of an
-   * ON CONFLICT one; a batch that was written before (redelivered) fails the plain INSERT on its
-   * first duplicate and is then inserted again skipping the rows that exist.
+   * ON CONFLICT one; a batch that was written before (redelivered), or one of whose newly minted
+   * devices another writer has just added, fails the plain INSERT on its first duplicate and is
+   * then inserted again skipping the rows that exist.
    * The statement that inserts the scan events stages their rollups; the counts are added by
    * writeEvents just before COMMIT (core/analytics/rollups.ts createRollupStaging).
    */
@@ -163,12 +169,12 @@ export class ScanEventWriter implements IngestSink {
     await client.query('SAVEPOINT fresh_rows');
     try {
       await client.query(insertRedemptions, [consumingOutcomes]);
-      await client.query(insertScanEventsStatement(this.options.rollups, ''));
+      await client.query(insertScanEventsStatement(this.options.rollups, 'first'));
     } catch (err) {
       if (!(err instanceof Error && 'code' in err && err.code === uniqueViolation)) throw err;
       await client.query('ROLLBACK TO SAVEPOINT fresh_rows');
       await client.query(`${insertRedemptions} ON CONFLICT DO NOTHING`, [consumingOutcomes]);
-      await client.query(insertScanEventsStatement(this.options.rollups, 'ON CONFLICT DO NOTHING'));
+      await client.query(insertScanEventsStatement(this.options.rollups, 'again'));
     }
   }
 
