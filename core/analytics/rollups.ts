@@ -87,6 +87,22 @@ export const summaryRollups: readonly Rollup[] = [
   },
 ];
 
+/**
+ * A device's state from its scans in `source`, one row per device: key and measures, then
+ * `extra` columns. Most devices of a batch scanned on one day and reserved at most one prize:
+ * their arrays need no sorting, and a plain array_agg spares each group the sort an ordered
+ * aggregate runs.
+ */
+const deviceStateSelect = (source: string, extra = '') => `
+  SELECT campaign_id, device_id, min(scanned_at), max(scanned_at),
+    CASE WHEN min(day) = max(day) THEN ARRAY[min(day)] ELSE ARRAY(SELECT DISTINCT d FROM unnest(array_agg(day)) d ORDER BY d) END,
+    count(*), count(*) FILTER (WHERE ${redeemed}),
+    CASE WHEN count(*) FILTER (WHERE ${prizeReserved}) <= 1 THEN coalesce(array_agg(tier_id) FILTER (WHERE ${prizeReserved}), '{}')
+      ELSE ARRAY(SELECT t FROM unnest(array_agg(tier_id) FILTER (WHERE ${prizeReserved})) t ORDER BY t) END${extra}
+  FROM (SELECT s.campaign_id, s.device_id, s.scanned_at, (s.scanned_at AT TIME ZONE c.time_zone)::date AS day, s.outcome, s.replay, s.tier_id, s.new_device
+        FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id) scans
+  GROUP BY 1, 2`;
+
 /** One row per device, from the scans themselves (`source`): the only rollup a batch writes a row per device of. */
 export const deviceStateRollup: Rollup = {
   table: 'analytics_devices',
@@ -99,17 +115,7 @@ export const deviceStateRollup: Rollup = {
     { name: 'codes_redeemed', merge: 'sum', previous: true },
     { name: 'prizes', merge: 'concat', previous: true },
   ],
-  // Most devices of a batch scanned on one day and reserved at most one prize: their arrays need
-  // no sorting, and a plain array_agg spares each group the sort an ordered aggregate runs.
-  select: (source) => `
-    SELECT campaign_id, device_id, min(scanned_at), max(scanned_at),
-      CASE WHEN min(day) = max(day) THEN ARRAY[min(day)] ELSE ARRAY(SELECT DISTINCT d FROM unnest(array_agg(day)) d ORDER BY d) END,
-      count(*), count(*) FILTER (WHERE ${redeemed}),
-      CASE WHEN count(*) FILTER (WHERE ${prizeReserved}) <= 1 THEN coalesce(array_agg(tier_id) FILTER (WHERE ${prizeReserved}), '{}')
-        ELSE ARRAY(SELECT t FROM unnest(array_agg(tier_id) FILTER (WHERE ${prizeReserved})) t ORDER BY t) END
-    FROM (SELECT s.campaign_id, s.device_id, s.scanned_at, (s.scanned_at AT TIME ZONE c.time_zone)::date AS day, s.outcome, s.replay, s.tier_id
-          FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id) scans
-    GROUP BY 1, 2`,
+  select: (source) => deviceStateSelect(source),
 };
 
 /**
@@ -177,16 +183,22 @@ function merged(table: string, { name, merge, previous }: Rollup['measures'][num
  * order, so concurrent batches lock shared rows in the same order (no deadlock between them).
  */
 export function upsertRollup(rollup: Rollup, source: string): string {
-  return `${insertRollup(rollup, source)}
+  return upsertRows(rollup, rollup.select(source));
+}
+
+/** INSERT … ON CONFLICT DO UPDATE of `rows` (the rollup's key and measure columns), in key order. */
+function upsertRows(rollup: Rollup, rows: string): string {
+  return `${insertRows(rollup, rows)}
     ON CONFLICT (${rollup.key.join(', ')}) DO UPDATE SET ${rollup.measures.map((m) => merged(rollup.table, m)).join(', ')}${returningStates(rollup)}`;
 }
 
-/** INSERT of `source`'s aggregate in key order, without the upsert's ON CONFLICT. */
-function insertRollup(rollup: Rollup, source: string): string {
-  const columns = [...rollup.key, ...rollup.measures.map((m) => m.name)];
+/** INSERT of `rows` (the rollup's key and measure columns) in key order, without ON CONFLICT. */
+function insertRows(rollup: Rollup, rows: string): string {
   const order = rollup.key.map((_, i) => i + 1).join(', ');
-  return `INSERT INTO ${rollup.table} (${columns.join(', ')}) ${rollup.select(source)} ORDER BY ${order}`;
+  return `INSERT INTO ${rollup.table} (${rollupColumns(rollup).join(', ')}) ${rows} ORDER BY ${order}`;
 }
+
+const rollupColumns = (rollup: Rollup) => [...rollup.key, ...rollup.measures.map((m) => m.name)];
 
 /** What a device rollup needs of each changed row: its new and its previous state. */
 function returningStates(rollup: Rollup): string {
@@ -274,13 +286,14 @@ export function stageScanRollupsFrom(source: string, mintedDevicesAreNew: boolea
       `devices AS (${upsertRollup(deviceStateRollup, source)})`,
       `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
     ]);
-  const minted = `SELECT 1 FROM ${source} m WHERE m.new_device AND m.campaign_id = s.campaign_id AND m.device_id = s.device_id`;
+  // the batch's devices aggregated once (with whether one of their scans minted them), then
+  // written by two statements: the minted ones by a plain INSERT, the others by the upsert
+  const columns = rollupColumns(deviceStateRollup).join(', ');
   return appended([
     staged(source),
-    `minted_scans AS (SELECT * FROM ${source} s WHERE EXISTS (${minted}))`,
-    `known_scans AS (SELECT * FROM ${source} s WHERE NOT EXISTS (${minted}))`,
-    `minted_devices AS (${insertRollup(deviceStateRollup, 'minted_scans')}${returningStates(deviceStateRollup)})`,
-    `known_devices AS (${upsertRollup(deviceStateRollup, 'known_scans')})`,
+    `batch_devices (${columns}, minted) AS MATERIALIZED (${deviceStateSelect(source, ', bool_or(new_device)')})`,
+    `minted_devices AS (${insertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE minted`)}${returningStates(deviceStateRollup)})`,
+    `known_devices AS (${upsertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE NOT minted`)})`,
     `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('minted_devices', 'known_devices')})`,
   ]);
 }
