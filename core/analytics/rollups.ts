@@ -289,12 +289,15 @@ export function stageScanRollupsFrom(source: string, mintedDevicesAreNew: boolea
   // the batch's devices aggregated once (with whether one of their scans minted them), then
   // written by two statements: the minted ones by a plain INSERT, the others by the upsert
   const columns = rollupColumns(deviceStateRollup).join(', ');
+  const mintedStates = `(SELECT campaign_id, days, codes_redeemed, prizes, NULL::date[] AS previous_days, NULL::bigint AS previous_codes_redeemed,
+    NULL::text[] AS previous_prizes FROM batch_devices WHERE minted) minted_states`;
   return appended([
     staged(source),
     `batch_devices (${columns}, minted) AS MATERIALIZED (${deviceStateSelect(source, ', bool_or(new_device)')})`,
-    `minted_devices AS (${insertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE minted`)}${returningStates(deviceStateRollup)})`,
+    `minted_devices AS (${insertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE minted`)})`,
     `known_devices AS (${upsertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE NOT minted`)})`,
-    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('minted_devices', 'known_devices')})`,
+    // a minted device had no state before: its new one is what the batch aggregated
+    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates(mintedStates, 'known_devices')})`,
   ]);
 }
 

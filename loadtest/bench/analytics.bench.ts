@@ -6,7 +6,7 @@
  * `rebuildRollups` (timed too); then every query the pages run (core/analytics/, for the ranges the
  * pages ask for), the whole overview page through the real admin app (`app.inject()`, signed in as
  * a viewer: session, every query, rendering) for 2, 7 and 30 days, and the CSV export of every
- * table over 30 days, each `--repeat` times: p50 / p95 ms (target p95 < 200 ms at 10 M).
+ * table over 30 days, each `--repeat` times after 3 untimed runs: p50 / p95 ms (target p95 < 200 ms at 10 M).
  *   npm run bench -- analytics [--events 50000] [--rounds 2] [--seed 200000] [--repeat 30] [--keep]
  * The full run: --events 200000 --rounds 4 --seed 10000000. `--keep` leaves the seeded database
  * (its URL is printed) for EXPLAIN; drop it by hand afterwards.
@@ -52,7 +52,11 @@ const DAYS = 30;
 
 const loadAverage = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
+/** Untimed runs before the timed ones: the first requests of a page compile its code paths and fill caches. */
+const WARM_UP = 3;
+
 async function timeRepeated(repeat: number, once: () => Promise<unknown>): Promise<[string, string]> {
+  for (let i = 0; i < WARM_UP; i++) await once();
   const millis: number[] = [];
   for (let i = 0; i < repeat; i++) {
     const started = performance.now();
