@@ -24,8 +24,13 @@ interface LogLine {
   port?: number;
 }
 
-/** `scangate serve` as production runs it: the compiled CLI in its own process, logging JSON lines. */
-async function startServe(args: string[]): Promise<{ child: ChildProcess; port: number; opsPort: number; lines: LogLine[]; exited: Promise<number | null>; ready: Promise<void> }> {
+/**
+ * `scangate serve` as production runs it: the compiled CLI in its own process, logging JSON lines.
+ * Ready once it says it listens and, with several processes, each of them has said so too: a
+ * process's own line comes down another pipe than the message that lets the primary log its
+ * line, and may arrive after it.
+ */
+async function startServe(args: string[], processes = 1): Promise<{ child: ChildProcess; port: number; opsPort: number; lines: LogLine[]; exited: Promise<number | null>; ready: Promise<void> }> {
   const [port, opsPort] = [await findFreePort(), await findFreePort()];
   const configFile = path.join(harness.config.dataDir, `serve-${port}.json`);
   await writeFile(configFile, JSON.stringify({ port, opsPort, host: '127.0.0.1', redis: { keyPrefix: harness.config.redis.keyPrefix }, ingest: { enabled: false } }));
@@ -44,8 +49,7 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; port: 
       for (const line of complete) {
         const entry = JSON.parse(line) as LogLine;
         lines.push(entry);
-        // the single process's line, or the primary's once every forked process listens
-        if (/^(?:\d+ gateway processes|gateway) listening on port/.test(entry.msg)) resolve();
+        if (processes === 1 ? /^gateway listening on port/.test(entry.msg) : listeningProcesses(lines) === processes && primaryListening(lines)) resolve();
       }
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code} before listening`)));
@@ -53,12 +57,16 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; port: 
   return { child, port, opsPort, lines, exited, ready };
 }
 
+const listeningProcesses = (lines: readonly LogLine[]) => new Set(lines.filter((line) => line.msg.startsWith('gateway process listening on port')).map((line) => line.pid)).size;
+const primaryListening = (lines: readonly LogLine[]) => lines.some((line) => /^\d+ gateway processes listening on port/.test(line.msg));
+
 describe('scangate serve', () => {
   it('runs N processes on one port, sums their metrics, and exits 0 on SIGTERM', async () => {
-    const serve = await startServe(['--processes', '2']);
+    const serve = await startServe(['--processes', '2'], 2);
     await serve.ready;
     const workers = serve.lines.filter((line) => line.msg === `gateway process listening on port ${serve.port}`);
     expect(new Set(workers.map((line) => line.pid)).size).toBe(2);
+    expect(workers.map((line) => line.pid)).not.toContain(serve.child.pid);
 
     const base = `http://127.0.0.1:${serve.port}`;
     const replies = await Promise.all(Array.from({ length: 20 }, () => scanJson(base, batch.fresh())));
