@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../../core/services/free-port.js';
 import { compiledPath } from '../../../core/testing/compiled.js';
 import { createGatewayHarness, testCampaign, type GatewayHarness, type TestBatch } from '../../testing/gateway-harness.js';
@@ -14,6 +14,13 @@ let batch: TestBatch;
 beforeAll(async () => {
   harness = await createGatewayHarness();
   batch = await harness.addBatch(testCampaign('serve'), { count: 50 });
+});
+
+/** Every serve started, stopped after each test even when an assertion failed before its own stop. */
+const started = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  started.clear();
 });
 
 afterAll(() => harness?.close());
@@ -38,6 +45,7 @@ async function startServe(args: string[], processes = 1): Promise<{ child: Child
     env: { PATH: process.env.PATH, SCANGATE_CONFIG: configFile, SCANGATE_DATA_DIR: harness.config.dataDir, DATABASE_URL: harness.config.databaseUrl, REDIS_URL: testRedisUrl() },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  started.add(child);
   const lines: LogLine[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = new Promise<void>((resolve, reject) => {
