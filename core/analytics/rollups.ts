@@ -257,9 +257,11 @@ export function upsertScanRollupsFrom(source: string): string {
 }
 
 /**
- * The ingest adds a batch in two steps of one transaction. Staged with the events' insert: the
- * device upsert (rows of this batch's devices only) and, into two session temp tables, the
- * batch's scan summary and device state changes. Added just before COMMIT: the hourly and device
+ * The ingest adds a batch in two steps of one transaction. Staged right after the events' insert:
+ * the device writes (rows of this batch's devices only) and, into two session temp tables, the
+ * batch's scan summary and device state changes — from the batch's staged scans when its plain
+ * INSERT inserted every one of them (stageNewScanRollups), else from the rows the
+ * INSERT … ON CONFLICT returned (stageScanRollupsFrom). Added just before COMMIT: the hourly and device
  * counts from those few staged rows. The counts' rows (this hour's, today's spans) are the ones
  * every concurrent batch of the campaign updates; taken last, their locks make the other writer
  * wait for one short statement and a COMMIT, not for this batch's whole insert.
@@ -270,35 +272,58 @@ export const createRollupStaging = [
 ];
 
 /**
- * CTEs appended to the WITH whose `source` CTE inserted the batch's scans (see createRollupStaging).
- * `mintedDevicesAreNew`: a device id minted for this batch's scan (new_device: the phone came
- * without a cookie) cannot have a row yet, so its row is a plain INSERT, sparing the upsert's
- * check and confirmation (about a third of the device write, most of a batch's devices being new).
- * Should another writer have committed it first (the same phone's next scans, in a concurrent
- * batch), the INSERT fails with a unique violation and the caller writes the batch again with
- * `false`: every device upserted.
+ * CTEs appended to the WITH whose `source` CTE inserted the batch's scans with ON CONFLICT DO
+ * NOTHING (see createRollupStaging): the rows Postgres returns are exactly the scans that are
+ * new, so a batch written again adds nothing. Every device is upserted.
  */
-export function stageScanRollupsFrom(source: string, mintedDevicesAreNew: boolean): string {
-  const staged = (source: string) => `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`;
-  if (!mintedDevicesAreNew)
-    return appended([
-      staged(source),
-      `devices AS (${upsertRollup(deviceStateRollup, source)})`,
-      `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
-    ]);
-  // the batch's devices aggregated once (with whether one of their scans minted them), then
-  // written by two statements: the minted ones by a plain INSERT, the others by the upsert
+export function stageScanRollupsFrom(source: string): string {
+  return appended([
+    `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`,
+    `devices AS (${upsertRollup(deviceStateRollup, source)})`,
+    `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates('devices')})`,
+  ]);
+}
+
+/** A time in ms since the epoch (a bigint column or parameter) as the timestamptz scan_events stores. */
+export const timeOfEpochMs = (ms: string) => `(timestamptz 'epoch' + ${ms} * interval '1 millisecond')`;
+
+/**
+ * deviceStateSelect when every device in `source` has one scan: its state is that scan's, no
+ * aggregation. Then `new_device` (the scan minted the device's id).
+ */
+const singleScanDeviceStates = (source: string) => `
+  SELECT campaign_id, device_id, scanned_at, scanned_at, ARRAY[day], 1::bigint, CASE WHEN ${redeemed} THEN 1 ELSE 0 END::bigint,
+    CASE WHEN ${prizeReserved} THEN ARRAY[tier_id] ELSE '{}'::text[] END, new_device
+  FROM (SELECT s.campaign_id, s.device_id, s.scanned_at, (s.scanned_at AT TIME ZONE c.time_zone)::date AS day, s.outcome, s.replay, s.tier_id, s.new_device
+        FROM ${source} s JOIN campaigns c ON c.id = s.campaign_id) scans`;
+
+/**
+ * Stages the rollups of a batch every scan of which the transaction has just inserted (a plain
+ * INSERT succeeded), `scans` selecting them (scanSourceColumns); reading them there rather than
+ * from the insert's RETURNING spares Postgres a copy of every row. A device minted for this
+ * batch's scan (new_device: the phone came without a cookie) cannot have a row yet, so its row is
+ * a plain INSERT, sparing the upsert's check and confirmation; should another writer
+ * have committed it first (the same phone's next scans, in a concurrent batch), the INSERT fails
+ * with a unique violation and the writer writes the batch again through stageScanRollupsFrom.
+ * `devicesScanOnce`: no device has two scans in the batch (the writer knows), so the device
+ * states need no aggregation.
+ */
+export function stageNewScanRollups(scans: string, devicesScanOnce: boolean): string {
+  const source = 'batch_scans';
   const columns = rollupColumns(deviceStateRollup).join(', ');
+  const states = devicesScanOnce ? singleScanDeviceStates(source) : deviceStateSelect(source, ', bool_or(new_device)');
   const mintedStates = `(SELECT campaign_id, days, codes_redeemed, prizes, NULL::date[] AS previous_days, NULL::bigint AS previous_codes_redeemed,
     NULL::text[] AS previous_prizes FROM batch_devices WHERE minted) minted_states`;
-  return appended([
-    staged(source),
-    `batch_devices (${columns}, minted) AS MATERIALIZED (${deviceStateSelect(source, ', bool_or(new_device)')})`,
-    `minted_devices AS (${insertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE minted`)})`,
+  return `WITH ${[
+    `${source} AS (${scans})`,
+    `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`,
+    `batch_devices (${columns}, minted) AS MATERIALIZED (${states})`,
+    // no ORDER BY: nobody else holds or waits for a minted device's row
+    `minted_devices AS (INSERT INTO analytics_devices (${columns}) SELECT ${columns} FROM batch_devices WHERE minted)`,
     `known_devices AS (${upsertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE NOT minted`)})`,
-    // a minted device had no state before: its new one is what the batch aggregated
+    // a minted device had no state before: its new one is the batch's
     `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates(mintedStates, 'known_devices')})`,
-  ]);
+  ].join(', ')} SELECT 1`;
 }
 
 /** Adds what stageScanRollupsFrom staged to the counts (see createRollupStaging). */

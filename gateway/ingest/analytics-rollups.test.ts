@@ -405,12 +405,14 @@ describe('devices minted for a scan', () => {
       const [fresh, known, early] = [deviceId(10), deviceId(11), deviceId(12)];
       const at = T0 + hour;
       // batch 1: a known device (cookie) and the next scan of `early`, which another writer got first;
-      // batch 2: two devices minted for their first scans (no cookie) beside the known device, and
-      // `early`'s first scan, minted too but already written by batch 1
+      // batch 2: a device minted for its first scan (no cookie) and scanning again, beside the known device;
+      // batch 3: `early`'s first scan, minted too but already written by batch 1;
+      // batch 4: the known device once more, the next day (one scan per device: no aggregation, an update)
       const batches: EventMap[][] = [
         [scanEventMap(1, { at, dev: known, nd: 0 }), scanEventMap(2, { at, dev: early, nd: 0 })],
         [scanEventMap(3, { at, dev: fresh, nd: 1 }), scanEventMap(4, { at, dev: fresh, nd: 0, t: '', o: Outcome.NoPrize }), scanEventMap(5, { at, dev: known, nd: 0 })],
         [scanEventMap(6, { at, dev: early, nd: 1 })],
+        [scanEventMap(7, { at: at + day, dev: known, nd: 0, t: '', o: Outcome.NoPrize })],
       ];
       const stream = h.stream(campaign);
       const writer = new ScanEventWriter(h.pool, ensureScanEventPartitions);
@@ -428,11 +430,12 @@ describe('devices minted for a scan', () => {
         [
           [early, 2, 2, ['gold', 'gold']],
           [fresh, 2, 2, ['gold']],
-          [known, 2, 2, ['gold', 'gold']],
+          [known, 3, 3, ['gold', 'gold']],
         ].sort(),
       );
       expect(await h.count('SELECT sum(devices) AS n FROM analytics_device_spans WHERE campaign_id = $1', [campaign])).toBe(3);
-      expect(await h.count('SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1', [campaign])).toBe(6);
+      expect(await h.count('SELECT sum(devices) AS n FROM analytics_device_spans WHERE campaign_id = $1 AND last_day > first_day', [campaign])).toBe(1);
+      expect(await h.count('SELECT count(*) AS n FROM scan_events WHERE campaign_id = $1', [campaign])).toBe(7);
       expect((await compareRollups(h.pool, campaign)).differences).toEqual([]);
     } finally {
       await h.close();

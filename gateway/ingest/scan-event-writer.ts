@@ -8,15 +8,16 @@ import type { IngestSink } from './batch-processor.js';
 import { consumesCode, Outcome } from '../../core/scan/outcomes.js';
 import { writeReviews } from './review-writer.js';
 import type { IngestEvent, ReviewEventRow, ScanEventRow } from './scan-event.js';
-import { addStagedRollups, createRollupStaging, lockCampaignRollupsShared, scanSourceColumns, stageScanRollupsFrom } from '../../core/analytics/rollups.js';
+import { addStagedRollups, createRollupStaging, lockCampaignRollupsShared, scanSourceColumns, stageNewScanRollups, stageScanRollupsFrom, timeOfEpochMs } from '../../core/analytics/rollups.js';
 
 /**
  * Writes one batch in one transaction: COPY into a session temp table, then
  * INSERT … SELECT … ON CONFLICT DO NOTHING into scan_events and redemptions, then the batch's
  * review events (review-writer.ts). Event ids come from the stream, so a batch written twice
  * (acknowledgement lost, entry reclaimed) inserts nothing new. The analytics rollups
- * (core/analytics/rollups.ts) are added up in the statement that inserts into scan_events, from
- * the rows it returns as inserted, so a batch written twice changes none of them either.
+ * (core/analytics/rollups.ts) count exactly the scans inserted: the whole batch when its plain
+ * INSERT succeeded, else the rows the INSERT … ON CONFLICT returns, so a batch written twice
+ * changes none of them either.
  */
 
 // Session-scoped and emptied by every COMMIT/ROLLBACK, so a pooled connection reuses it as is.
@@ -33,7 +34,7 @@ const createStaging = `
 const copyStaging = `COPY ingest_staging (campaign_id, event_id, scanned_at_ms, code, batch_id, serial, device_id, ip, outcome,
   tier_id, replay, score, reason_mask, first_scan_id, ua_class, region, lat, lon, new_device, redelivered, user_agent, rule_weights) FROM STDIN`;
 
-const scannedAt = `timestamptz 'epoch' + scanned_at_ms * interval '1 millisecond'`;
+const scannedAt = timeOfEpochMs('scanned_at_ms');
 
 const insertScanEvents = `
   INSERT INTO scan_events (campaign_id, event_id, scanned_at, code, batch_id, serial, device_id, ip, outcome,
@@ -43,14 +44,15 @@ const insertScanEvents = `
   FROM ingest_staging`;
 
 /**
- * With rollups: the insert becomes the `fresh` CTE whose rows the rollups stage
- * (core/analytics/rollups.ts createRollupStaging). The first attempt inserts plainly, new devices
- * too; the second (the batch met a unique violation) skips what exists and upserts every device.
+ * The first attempt inserts plainly (every row new, or the statement fails); its rollups are then
+ * staged from the batch's staged scans (core/analytics/rollups.ts stageNewScanRollups). The second (the batch met a unique
+ * violation) skips what exists, and with rollups becomes the `fresh` CTE whose returned rows the
+ * rollups stage (core/analytics/rollups.ts stageScanRollupsFrom).
  */
 function insertScanEventsStatement(rollups: boolean, attempt: 'first' | 'again'): string {
-  const onConflict = attempt === 'first' ? '' : 'ON CONFLICT DO NOTHING';
-  if (!rollups) return `${insertScanEvents} ${onConflict}`;
-  return `WITH fresh AS (${insertScanEvents} ${onConflict} RETURNING ${scanSourceColumns}) ${stageScanRollupsFrom('fresh', attempt === 'first')} SELECT 1`;
+  if (attempt === 'first') return insertScanEvents;
+  if (!rollups) return `${insertScanEvents} ON CONFLICT DO NOTHING`;
+  return `WITH fresh AS (${insertScanEvents} ON CONFLICT DO NOTHING RETURNING ${scanSourceColumns}) ${stageScanRollupsFrom('fresh')} SELECT 1`;
 }
 
 /**
@@ -63,6 +65,23 @@ const insertRedemptions = `
     CASE WHEN outcome = ${Outcome.Held} THEN score END, CASE WHEN outcome = ${Outcome.Held} THEN reason_mask END
   FROM ingest_staging
   WHERE NOT replay AND outcome = ANY($1::smallint[])`;
+
+/** The batch's scans as scan_events holds them (core/analytics/rollups.ts scanSourceColumns). */
+const stagedScans = `SELECT campaign_id, ${scannedAt} AS scanned_at, batch_id, region, outcome, replay, tier_id, reason_mask, device_id, new_device FROM ingest_staging`;
+
+const stageRollupsOfScansOnce = stageNewScanRollups(stagedScans, true);
+const stageRollupsOfScans = stageNewScanRollups(stagedScans, false);
+
+/** No device has two scans in the batch (then its state is its scan's, no aggregation needed). */
+function devicesScanOnce(rows: readonly ScanEventRow[]): boolean {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const key = `${row.campaignId} ${row.deviceId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+  }
+  return true;
+}
 
 const consumingOutcomes = Object.values(Outcome).filter((o): o is Outcome => typeof o === 'number' && consumesCode(o));
 const dayMs = 86_400_000;
@@ -142,7 +161,7 @@ export class ScanEventWriter implements IngestSink {
       if (this.options.rollups) await client.query(lockCampaignRollupsShared, [[...new Set(events.map((event) => event.campaignId))]]);
       if (rows.length > 0) {
         await pipeline(Readable.from(copyChunks(rows)), client.query(copyFrom(copyStaging)));
-        await this.insertFromStaging(client);
+        await this.insertFromStaging(client, rows);
       }
       await writeReviews(client, reviews, heldCodes(rows), this.options);
       if (this.options.rollups && rows.length > 0) await client.query(addStagedRollups);
@@ -162,14 +181,15 @@ export class ScanEventWriter implements IngestSink {
    * ON CONFLICT one; a batch that was written before (redelivered), or one of whose newly minted
    * devices another writer has just added, fails the plain INSERT on its first duplicate and is
    * then inserted again skipping the rows that exist.
-   * The statement that inserts the scan events stages their rollups; the counts are added by
+   * Either attempt stages the rollups of the scans it inserted; the counts are added by
    * writeEvents just before COMMIT (core/analytics/rollups.ts createRollupStaging).
    */
-  private async insertFromStaging(client: pg.PoolClient): Promise<void> {
+  private async insertFromStaging(client: pg.PoolClient, rows: readonly ScanEventRow[]): Promise<void> {
     await client.query('SAVEPOINT fresh_rows');
     try {
       await client.query(insertRedemptions, [consumingOutcomes]);
       await client.query(insertScanEventsStatement(this.options.rollups, 'first'));
+      if (this.options.rollups) await client.query(devicesScanOnce(rows) ? stageRollupsOfScansOnce : stageRollupsOfScans);
     } catch (err) {
       if (!(err instanceof Error && 'code' in err && err.code === uniqueViolation)) throw err;
       await client.query('ROLLBACK TO SAVEPOINT fresh_rows');
