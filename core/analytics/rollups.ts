@@ -322,8 +322,9 @@ export function stageNewScanRollups(scans: string, devicesScanOnce: boolean): st
     `${source} AS (${scans})`,
     `staged_summary AS (INSERT INTO staged_scan_summary ${scanSummary(source)})`,
     `batch_devices (${columns}, minted) AS MATERIALIZED (${states})`,
-    // no ORDER BY: nobody else holds or waits for a minted device's row
-    `minted_devices AS (INSERT INTO analytics_devices (${columns}) SELECT ${columns} FROM batch_devices WHERE minted)`,
+    // in key order too: the same phone's next scans (cookie set) may be upserted by a concurrent
+    // batch, in key order, while this one inserts it; unsorted, two such devices could deadlock
+    `minted_devices AS (${insertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE minted`)})`,
     `known_devices AS (${upsertRows(deviceStateRollup, `SELECT ${columns} FROM batch_devices WHERE NOT minted`)})`,
     // a minted device had no state before: its new one is the batch's
     `staged_states AS (INSERT INTO staged_device_states ${changedDeviceStates(mintedStates, 'known_devices')})`,
